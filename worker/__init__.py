@@ -1,0 +1,1 @@
+"""I/O and orchestration: settings, fetch, storage, pipeline, tasks, CLI."""

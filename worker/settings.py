@@ -1,0 +1,66 @@
+"""Settings stage: NEWSWORKER_* environment variables → a validated, frozen Settings.
+
+Bad values fail at start with a SettingsError naming the variable.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from worker.errors import SettingsError
+
+ENV_PREFIX = "NEWSWORKER_"
+
+
+class Settings(BaseSettings):
+    """Every knob the worker reads. Documented one by one in config/example.env."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+
+    data_dir: Path = Path("./data")
+    database_url: str = ""  # empty: sqlite:///<data_dir>/newsworker.sqlite3
+    config_dir: Path = Path("./config")
+    broker_url: str = ""  # empty: embedded SQLAlchemy transport on a SQLite file
+    user_agent: str = "newsworker/0.1 (+https://github.com/newsworker; police-news archive)"
+    allow_private_networks: bool = False
+    # fetch limits
+    fetch_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    fetch_connect_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    fetch_max_bytes: int = Field(default=10 * 1024 * 1024, gt=1024)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    respect_robots: bool = True
+    politeness: bool = True  # per-host delays from the source files; off for benchmarks
+    parse_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    log_json: bool = False
+    log_level: str = "INFO"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'newsworker.sqlite3').resolve()}"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.config_dir / "sources"
+
+
+def load_settings() -> Settings:
+    """Read the environment; turn pydantic's error into one naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = ENV_PREFIX + "_".join(str(p) for p in err["loc"]).upper()
+            problems.append(f"{name}: {err['msg']}")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
