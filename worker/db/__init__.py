@@ -1,0 +1,1 @@
+"""Storage layer: typed SQLAlchemy models, engine/session factory, Alembic migrations."""

@@ -1,0 +1,154 @@
+"""Tables of the spine: sources and their feeds, articles with revisions, raw pages, failures.
+
+The database is the source of truth (DESIGN §7): everything a later run needs to decide
+what to do (conditional-GET validators, revisit times, health) lives here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from worker.db.types import BlobType, JSONType, UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Source(Base):
+    """One configured source and its health."""
+
+    __tablename__ = "sources"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    outlet_type: Mapped[str] = mapped_column(String(40))
+    province: Mapped[str | None] = mapped_column(String(100))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_kind: Mapped[str | None] = mapped_column(String(40))
+    consecutive_errors: Mapped[int] = mapped_column(Integer, default=0)
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    last_counts: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class FeedState(Base):
+    """Conditional-GET state of one discovery URL (feed, listing page, sitemap)."""
+
+    __tablename__ = "feed_states"
+
+    source_key: Mapped[str] = mapped_column(
+        ForeignKey("sources.key", ondelete="CASCADE"), primary_key=True
+    )
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    item_urls: Mapped[list[str] | None] = mapped_column(JSONType)
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RawPage(Base):
+    """A fetched page, zlib-compressed and addressed by the sha256 of its bytes."""
+
+    __tablename__ = "raw_pages"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[bytes] = mapped_column(BlobType)
+    size: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(String(2000))
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    parser_version: Mapped[str | None] = mapped_column(String(40))
+
+
+class Article(Base):
+    """The current state of one article (one identity, possibly many URLs)."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    identity: Mapped[str] = mapped_column(String(2000), unique=True)
+    source_key: Mapped[str] = mapped_column(ForeignKey("sources.key"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    canonical_url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    record: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    parser_version: Mapped[str] = mapped_column(String(40))
+    raw_sha256: Mapped[str | None] = mapped_column(ForeignKey("raw_pages.sha256"))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    feed_hint: Mapped[str | None] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ArticleUrl(Base):
+    """Every URL seen for an article (canonical, tracking variants, AMP/mobile, syndication)."""
+
+    __tablename__ = "article_urls"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+
+
+class ArticleRevision(Base):
+    """Every stored version of an article; revision 1 is the first one seen."""
+
+    __tablename__ = "article_revisions"
+    __table_args__ = (UniqueConstraint("article_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    record: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    parser_version: Mapped[str] = mapped_column(String(40))
+    raw_sha256: Mapped[str | None] = mapped_column(ForeignKey("raw_pages.sha256"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Failure(Base):
+    """One thing that went wrong, with where and why, for operators to query."""
+
+    __tablename__ = "failures"
+    __table_args__ = (Index("ix_failures_source_time", "source_key", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    source_key: Mapped[str | None] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(2000))
+    stage: Mapped[str] = mapped_column(String(20))  # discover | fetch | parse | store
+    kind: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    transient: Mapped[bool] = mapped_column(default=False)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class IngestRun(Base):
+    """One pass over one source, with its counts."""
+
+    __tablename__ = "ingest_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    source_key: Mapped[str] = mapped_column(String(100), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    counts: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

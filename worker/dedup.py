@@ -1,0 +1,60 @@
+"""Dedup stage: article identity, content hash, and lookup of an already-stored article.
+
+Identity is the canonical URL (or site article id) — feed GUIDs are hints only.
+The content hash covers normalized title + lead + body, so date-only churn is no change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scrapers.records import ArticleRecord, FeedItem
+from scrapers.text import tone_key
+from scrapers.urls import article_identity, canonicalize_url, fold_host
+from worker.db.models import Article, ArticleUrl
+
+
+def content_hash(record: ArticleRecord) -> str:
+    """sha256 over tone-normalized title, lead and paragraphs (NFC, whitespace, tone, case)."""
+    parts = [tone_key(record.title), tone_key(record.lead or "")]
+    parts.extend(tone_key(p) for p in record.paragraphs)
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def feed_hint(item: FeedItem) -> str:
+    """Fingerprint of what the feed says about an item; a change triggers a revisit."""
+    updated = item.updated_at.isoformat() if item.updated_at else ""
+    summary = tone_key(item.summary or "")
+    return hashlib.sha256(f"{updated}\n{summary}".encode()).hexdigest()[:32]
+
+
+def record_identity(record: ArticleRecord, fetched_url: str) -> str:
+    """Identity of a parsed page: its rel=canonical when that is on the same site and is
+    not a bare home page, else the URL it was fetched from."""
+    canonical = urlsplit(record.canonical_url)
+    fetched = urlsplit(fetched_url)
+    same_site = fold_host(canonical.hostname or "") == fold_host(fetched.hostname or "")
+    if same_site and canonical.path not in ("", "/"):
+        return article_identity(record.canonical_url)
+    return article_identity(fetched_url)
+
+
+def find_article(session: Session, identity: str, urls: list[str]) -> Article | None:
+    """The stored article with this identity, or one already reached through any of `urls`."""
+    found = session.scalars(select(Article).where(Article.identity == identity)).first()
+    if found is not None:
+        return found
+    canon = sorted({canonicalize_url(u) for u in urls})
+    if not canon:
+        return None
+    alias = session.scalars(select(ArticleUrl).where(ArticleUrl.url.in_(canon))).first()
+    return None if alias is None else session.get(Article, alias.article_id)
+
+
+def find_for_item(session: Session, item: FeedItem) -> Article | None:
+    """Before fetching: is the item's URL one we already store?"""
+    return find_article(session, article_identity(item.url), [item.url])

@@ -1,0 +1,221 @@
+"""Store stage: raw pages, article upsert with revisions, URL aliases, failures.
+
+Functions take the caller's session and never commit (the caller owns the transaction).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scrapers.records import ArticleRecord
+from scrapers.serialize import record_to_dict
+from scrapers.urls import canonicalize_url
+from worker.db.models import Article, ArticleRevision, ArticleUrl, Failure, RawPage
+from worker.dedup import content_hash
+
+Outcome = Literal["created", "updated", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    outcome: Outcome
+    article_id: int
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What fetching told us about the page the record came from."""
+
+    url: str
+    raw_sha256: str | None
+    etag: str | None
+    last_modified: str | None
+    feed_hint: str | None
+    fetched_at: datetime
+
+
+def store_raw_page(
+    session: Session,
+    body: bytes,
+    *,
+    url: str,
+    content_type: str | None,
+    fetched_at: datetime,
+    parser_version: str,
+) -> str:
+    """Keep the fetched bytes, compressed, once per distinct content. Returns the sha256."""
+    digest = hashlib.sha256(body).hexdigest()
+    existing = session.get(RawPage, digest)
+    if existing is None:
+        session.add(
+            RawPage(
+                sha256=digest,
+                body=zlib.compress(body, 6),
+                size=len(body),
+                url=url,
+                content_type=content_type,
+                fetched_at=fetched_at,
+                parser_version=parser_version,
+            )
+        )
+    else:
+        existing.parser_version = parser_version
+    return digest
+
+
+def load_raw_page(session: Session, digest: str) -> bytes | None:
+    page = session.get(RawPage, digest)
+    return None if page is None else zlib.decompress(page.body)
+
+
+def _add_urls(session: Session, article_id: int, urls: list[str]) -> None:
+    for url in sorted({canonicalize_url(u) for u in urls}):
+        if session.get(ArticleUrl, url) is None:
+            session.add(ArticleUrl(url=url, article_id=article_id))
+
+
+def _add_revision(
+    session: Session, article: Article, data: dict[str, Any], now: datetime
+) -> None:
+    session.add(
+        ArticleRevision(
+            article_id=article.id,
+            revision=article.revision,
+            content_hash=article.content_hash,
+            record=data,
+            parser_version=article.parser_version,
+            raw_sha256=article.raw_sha256,
+            created_at=now,
+        )
+    )
+
+
+def _touch(article: Article, meta: PageMeta) -> None:
+    article.etag = meta.etag
+    article.last_modified = meta.last_modified
+    article.fetched_at = meta.fetched_at
+    article.checked_at = meta.fetched_at
+    if meta.raw_sha256:
+        article.raw_sha256 = meta.raw_sha256
+    if meta.feed_hint:
+        article.feed_hint = meta.feed_hint
+
+
+def create_article(
+    session: Session,
+    *,
+    source_key: str,
+    identity: str,
+    record: ArticleRecord,
+    meta: PageMeta,
+    parser_version: str,
+) -> StoreResult:
+    data = record_to_dict(record)
+    article = Article(
+        identity=identity,
+        source_key=source_key,
+        url=meta.url,
+        canonical_url=record.canonical_url,
+        title=record.title,
+        published_at=record.published_at,
+        content_hash=content_hash(record),
+        revision=1,
+        status="active",
+        record=data,
+        parser_version=parser_version,
+        first_seen_at=meta.fetched_at,
+        updated_at=meta.fetched_at,
+    )
+    _touch(article, meta)
+    session.add(article)
+    session.flush()
+    _add_revision(session, article, data, meta.fetched_at)
+    _add_urls(session, article.id, [meta.url, record.canonical_url, record.url])
+    return StoreResult("created", article.id, 1)
+
+
+def update_article(
+    session: Session,
+    article: Article,
+    *,
+    record: ArticleRecord,
+    meta: PageMeta,
+    parser_version: str,
+) -> StoreResult:
+    """New revision when the normalized text changed; otherwise only fetch state moves."""
+    _touch(article, meta)
+    _add_urls(session, article.id, [meta.url, record.canonical_url])
+    new_hash = content_hash(record)
+    if new_hash == article.content_hash and article.status == "active":
+        return StoreResult("unchanged", article.id, article.revision)
+    data = record_to_dict(record)
+    article.revision += 1
+    article.content_hash = new_hash
+    article.record = data
+    article.title = record.title
+    article.published_at = record.published_at
+    article.canonical_url = record.canonical_url
+    article.parser_version = parser_version
+    article.status = "active"
+    article.updated_at = meta.fetched_at
+    _add_revision(session, article, data, meta.fetched_at)
+    return StoreResult("updated", article.id, article.revision)
+
+
+def mark_checked(session: Session, article: Article, meta: PageMeta) -> None:
+    """A revisit that found nothing new (304 or same bytes)."""
+    _touch(article, meta)
+
+
+def mark_removed(session: Session, article: Article, now: datetime) -> bool:
+    """The article answers 404/410 now. Returns True when this is news."""
+    article.checked_at = now
+    if article.status == "removed":
+        return False
+    article.status = "removed"
+    article.updated_at = now
+    return True
+
+
+def record_failure(
+    session: Session,
+    *,
+    source_key: str | None,
+    url: str,
+    stage: str,
+    kind: str,
+    message: str,
+    now: datetime,
+    http_status: int | None = None,
+    transient: bool = False,
+) -> None:
+    session.add(
+        Failure(
+            source_key=source_key,
+            url=url,
+            stage=stage,
+            kind=kind,
+            message=message[:4000],
+            http_status=http_status,
+            transient=transient,
+            occurred_at=now,
+        )
+    )
+
+
+def recent_failures(session: Session, source_key: str, limit: int = 20) -> list[Failure]:
+    stmt = (
+        select(Failure)
+        .where(Failure.source_key == source_key)
+        .order_by(Failure.occurred_at.desc(), Failure.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
