@@ -5,11 +5,13 @@ Bad values fail at start with a SettingsError naming the variable.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from worker.errors import SettingsError
 
@@ -27,6 +29,9 @@ class Settings(BaseSettings):
     broker_url: str = ""  # empty: embedded SQLAlchemy transport on a SQLite file
     user_agent: str = "newsworker/0.1 (+https://github.com/newsworker; police-news archive)"
     allow_private_networks: bool = False
+    # NEWSWORKER_ALLOWED_NETWORKS: comma-separated CIDRs fetch may reach even when they are
+    # not global (e.g. "127.0.0.1/32,10.20.0.0/16" for a local mirror). Default: none.
+    allowed_networks: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # fetch limits
     fetch_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     fetch_connect_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
@@ -37,6 +42,17 @@ class Settings(BaseSettings):
     parse_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     log_json: bool = False
     log_level: str = "INFO"
+
+    @field_validator("allowed_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            for cidr in value:
+                ipaddress.ip_network(str(cidr), strict=False)  # ValueError names the bad CIDR
+            return [str(cidr) for cidr in value]
+        return value
 
     @property
     def effective_database_url(self) -> str:

@@ -1,0 +1,77 @@
+"""Command line: `newsworker ingest | parse | export | sources | db`.
+
+Exit codes: 0 the command completed (per-source failures are in its output), 1 it could
+not run (database unreachable, nothing to do), 2 bad usage or settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+
+from worker.errors import NewsworkerError
+from worker.logs import setup_logging
+from worker.settings import get_settings
+
+
+def _add_ingest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("ingest", help="run one full ingest cycle in this process")
+    p.add_argument("--source", action="append", default=[], metavar="KEY")
+    p.add_argument("--json", action="store_true", help="print one JSON summary per source")
+
+
+def _add_parse(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("parse", help="parse saved article pages and print records as JSON")
+    p.add_argument("file", nargs="?", help="HTML file, or - for stdin")
+    p.add_argument("--url", help="the URL the page was fetched from")
+    p.add_argument("--batch", metavar="LIST.jsonl", help='lines {"path": ..., "url": ...}')
+    p.add_argument("--source", metavar="KEY", help="apply this source's selectors")
+
+
+def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("export", help="write stored records")
+    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p.add_argument("--since", type=datetime.fromisoformat, help="ISO date/time (changed since)")
+    p.add_argument("--source", action="append", default=[], metavar="KEY")
+    p.add_argument("--output", "-o", default="-", help="file path, - for stdout")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsworker", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_ingest(sub)
+    _add_parse(sub)
+    _add_export(sub)
+    sub.add_parser("sources", help="show each source's health").add_argument(
+        "--json", action="store_true"
+    )
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=("upgrade", "current"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = get_settings()
+        setup_logging(settings)
+        from worker import commands
+
+        handler = getattr(commands, f"cmd_{args.command}")
+        return int(handler(args, settings))
+    except NewsworkerError as exc:
+        print(f"newsworker: {exc}", file=sys.stderr)
+        return 2 if exc.kind in ("settings", "source_config") else 1
+    except BrokenPipeError:
+        return 0
+
+
+def print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

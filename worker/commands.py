@@ -1,0 +1,188 @@
+"""Handlers of the CLI commands (argparse namespace + settings → exit code)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import select
+
+from scrapers.article import parse_article
+from scrapers.encoding import decode_html
+from scrapers.errors import ScrapeError
+from scrapers.serialize import record_to_dict
+from worker.bootstrap import load_configured_sources, open_runtime
+from worker.context import IngestContext
+from worker.db.migrate import current_revision, upgrade
+from worker.db.models import Source
+from worker.export import export_rows, write_csv, write_jsonl
+from worker.fetch import Fetcher
+from worker.pipeline import SourceRunSummary, run_source
+from worker.progress import ProgressLine
+from worker.settings import Settings
+from worker.sources import SourceConfig
+
+
+def _pick_sources(
+    settings: Settings, keys: list[str]
+) -> tuple[list[SourceConfig], list[str]]:
+    loaded = load_configured_sources(settings)
+    problems = [str(e) for e in loaded.errors]
+    unknown = [k for k in keys if k not in loaded.sources]
+    problems += [f"unknown source: {k}" for k in unknown]
+    chosen = [loaded.sources[k] for k in keys if k in loaded.sources] if keys else [
+        s for s in loaded.sources.values() if s.enabled
+    ]
+    return chosen, problems
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    sources, problems = _pick_sources(settings, args.source)
+    for problem in problems:
+        print(f"newsworker: {problem}", file=sys.stderr)
+    if not sources:
+        print("newsworker: no source to ingest", file=sys.stderr)
+        return 1
+    runtime = open_runtime(settings)
+    progress = ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.json else None
+    with Fetcher(settings) as fetcher:
+        ctx = IngestContext(settings, runtime.sessions, fetcher)
+        for source in sources:
+            summary = run_source(ctx, source, progress.update if progress else None)
+            _report(summary, args.json, progress)
+    return 0
+
+
+def _report(summary: SourceRunSummary, as_json: bool, progress: ProgressLine | None) -> None:
+    if progress is not None:
+        progress.clear()
+    if as_json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False), flush=True)
+        return
+    counts = ", ".join(
+        f"{k} {getattr(summary, k)}"
+        for k in ("discovered", "fetched", "created", "updated", "unchanged", "not_modified",
+                  "removed", "failed")
+    )  # fmt: skip
+    state = "ok" if summary.ok else "FAILED"
+    print(f"{summary.source}: {state}: {counts}")
+    for error in summary.discovery_errors:
+        print(f"  discovery error: {error}")
+
+
+def _parse_one(path: str, url: str, selectors: dict[str, str] | None) -> dict[str, Any]:
+    body = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    text = decode_html(body, None).text
+    return record_to_dict(parse_article(text, url, selectors=selectors))
+
+
+def _selectors(settings: Settings, key: str | None) -> dict[str, str] | None:
+    if key is None:
+        return None
+    sources, problems = _pick_sources(settings, [key])
+    if problems:
+        raise SystemExit(f"newsworker: {'; '.join(problems)}")
+    return sources[0].selector_map()
+
+
+def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    selectors = _selectors(settings, args.source)
+    if args.batch:
+        return _parse_batch(Path(args.batch), selectors)
+    if not args.file or not args.url:
+        print("newsworker parse: give FILE and --url, or --batch LIST.jsonl", file=sys.stderr)
+        return 2
+    try:
+        record = _parse_one(args.file, args.url, selectors)
+    except (OSError, ScrapeError) as exc:
+        print(f"newsworker parse: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(record, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _parse_batch(batch: Path, selectors: dict[str, str] | None) -> int:
+    with batch.open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                job = json.loads(line)
+                out = _parse_one(str(job["path"]), str(job["url"]), selectors)
+            except (OSError, ScrapeError, ValueError, KeyError, TypeError) as exc:
+                out = {"error": f"{type(exc).__name__}: {exc}"}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = open_runtime(settings)
+    since = args.since
+    if since is not None and since.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        since = since.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with ExitStack() as stack:
+        out: TextIO = sys.stdout
+        if args.output != "-":
+            out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))
+        session = stack.enter_context(runtime.sessions())
+        rows = export_rows(session, since=since, sources=args.source or None)
+        count = write_csv(rows, out) if args.format == "csv" else write_jsonl(rows, out)
+    print(f"exported {count} records", file=sys.stderr)
+    return 0
+
+
+def _source_rows(settings: Settings) -> list[dict[str, Any]]:
+    runtime = open_runtime(settings)
+    with runtime.sessions() as session:
+        rows = session.scalars(select(Source).order_by(Source.key)).all()
+        return [
+            {
+                "key": r.key, "name": r.name, "enabled": r.enabled,
+                "last_success_at": r.last_success_at.isoformat() if r.last_success_at else None,
+                "consecutive_errors": r.consecutive_errors, "last_error_kind": r.last_error_kind,
+                "last_error": r.last_error, "paused_reason": r.paused_reason,
+                "next_check_at": r.next_check_at.isoformat() if r.next_check_at else None,
+                "last_counts": r.last_counts,
+            }
+            for r in rows
+        ]  # fmt: skip
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    loaded = load_configured_sources(settings)
+    stored = {row["key"]: row for row in _source_rows(settings)}
+    for key in sorted(set(loaded.sources) | set(stored)):
+        row = stored.get(key, {"key": key, "last_success_at": None, "consecutive_errors": 0})
+        row["configured"] = key in loaded.sources
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print(_health_line(row))
+    for error in loaded.errors:
+        print(f"config error: {error}")
+    return 0
+
+
+def _health_line(row: dict[str, Any]) -> str:
+    state = "ok" if not row.get("consecutive_errors") else f"{row['consecutive_errors']} errors"
+    if row.get("paused_reason"):
+        state = f"paused: {row['paused_reason']}"
+    last = row.get("last_success_at") or "never"
+    error = f"  last error [{row.get('last_error_kind')}]: {row['last_error']}" if row.get(
+        "last_error"
+    ) else ""
+    return f"{row['key']:<28} {state:<14} last success {last}{error}"
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = open_runtime(settings, migrate=False)
+    if args.action == "upgrade":
+        upgrade(runtime.engine)
+    print(current_revision(runtime.engine) or "empty")
+    return 0

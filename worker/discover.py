@@ -1,0 +1,142 @@
+"""Discover stage (I/O side): fetch each discovery document of a source conditionally and
+turn it into FeedItems with the pure parsers in scrapers/.
+
+An unchanged document (304, or the same bytes as last time) costs one request and no
+parsing. Pagination (listing `next`, sitemap index children) follows up to `max_pages`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import partial
+
+from scrapers.discover_feed import parse_feed
+from scrapers.discover_html import parse_listing
+from scrapers.discover_sitemap import parse_sitemap
+from scrapers.encoding import decode_html
+from scrapers.errors import ScrapeError
+from scrapers.records import DiscoveryResult, FeedItem
+from scrapers.urls import canonicalize_url
+from worker.context import IngestContext
+from worker.db.engine import transaction
+from worker.db.models import FeedState
+from worker.errors import FetchError
+from worker.fetch import FetchedPage
+from worker.sources import DiscoverEntry, SourceConfig
+from worker.timelimit import call_with_time_limit
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class DiscoverOutcome:
+    items: list[FeedItem] = field(default_factory=list)
+    documents_fetched: int = 0
+    documents_unchanged: int = 0
+    errors: list[tuple[str, Exception]] = field(default_factory=list)
+
+
+def _parser_for(entry: DiscoverEntry) -> Callable[[FetchedPage], DiscoveryResult]:
+    if entry.kind in ("rss", "atom"):
+        return lambda page: parse_feed(page.body, page.final_url)
+    if entry.kind in ("sitemap", "news_sitemap"):
+        return lambda page: parse_sitemap(page.body, page.final_url)
+    if entry.kind == "html_list":
+        return lambda page: parse_listing(
+            decode_html(page.body, page.content_type).text,
+            page.final_url,
+            item_selector=entry.item_selector,
+            next_selector=entry.next_selector,
+        )
+    raise ValueError(f"discover kind {entry.kind!r} is not supported yet")
+
+
+def _load_state(ctx: IngestContext, source_key: str, url: str) -> tuple[str | None, ...]:
+    with transaction(ctx.sessions) as session:
+        state = session.get(FeedState, (source_key, url))
+        if state is None:
+            return (None, None, None)
+        return (state.etag, state.last_modified, state.body_hash)
+
+
+def _save_state(ctx: IngestContext, source_key: str, url: str, page: FetchedPage) -> None:
+    with transaction(ctx.sessions) as session:
+        state = session.get(FeedState, (source_key, url))
+        if state is None:
+            state = FeedState(source_key=source_key, url=url)
+            session.add(state)
+        state.etag = page.etag
+        state.last_modified = page.last_modified
+        state.body_hash = page.content_hash
+        state.last_fetched_at = ctx.clock()
+
+
+def _fetch_document(
+    ctx: IngestContext, source: SourceConfig, url: str, outcome: DiscoverOutcome
+) -> FetchedPage | None:
+    """The document's new bytes, or None when it has not changed since last time."""
+    etag, last_modified, body_hash = _load_state(ctx, source.key, url)
+    page = ctx.fetcher.fetch(
+        url, etag=etag, last_modified=last_modified, min_delay=source.min_delay_seconds
+    )
+    outcome.documents_fetched += 1
+    if page.status == 304 or (body_hash is not None and page.content_hash == body_hash):
+        outcome.documents_unchanged += 1
+        return None
+    return page
+
+
+def _discover_entry(
+    ctx: IngestContext, source: SourceConfig, entry: DiscoverEntry, outcome: DiscoverOutcome
+) -> None:
+    parse = _parser_for(entry)
+    queue, seen = [str(entry.url)], set[str]()
+    while queue and len(seen) < entry.max_pages:
+        url = queue.pop(0)
+        seen.add(url)
+        page = _fetch_document(ctx, source, url, outcome)
+        if page is None:
+            continue
+        result = call_with_time_limit(partial(parse, page), ctx.settings.parse_timeout_seconds)
+        outcome.items.extend(result.items)
+        _save_state(ctx, source.key, url, page)
+        queue.extend(u for u in result.next_pages if u not in seen and u not in queue)
+
+
+def discover_source(ctx: IngestContext, source: SourceConfig) -> DiscoverOutcome:
+    """Run every discover entry; one failing entry is recorded and the others still run."""
+    outcome = DiscoverOutcome()
+    for entry in source.discover:
+        try:
+            _discover_entry(ctx, source, entry, outcome)
+        except (FetchError, ScrapeError) as exc:
+            logger.warning(
+                "discovery failed",
+                extra={"source": source.key, "url": str(entry.url), "error": str(exc)},
+            )
+            outcome.errors.append((str(entry.url), exc))
+    outcome.items = merge_items(outcome.items)
+    return outcome
+
+
+def merge_items(items: list[FeedItem]) -> list[FeedItem]:
+    """One item per canonical URL, in first-seen order; later entries fill missing fields."""
+    merged: dict[str, FeedItem] = {}
+    for item in items:
+        key = canonicalize_url(item.url)
+        first = merged.get(key)
+        merged[key] = item if first is None else _fill(first, item)
+    return list(merged.values())
+
+
+def _fill(first: FeedItem, other: FeedItem) -> FeedItem:
+    return replace(
+        first,
+        title=first.title or other.title,
+        summary=first.summary or other.summary,
+        guid=first.guid or other.guid,
+        published_at=first.published_at or other.published_at,
+        updated_at=first.updated_at or other.updated_at,
+    )

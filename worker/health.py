@@ -1,0 +1,66 @@
+"""Source health: the sources table row kept in step with the config and each run's result.
+
+Discovery failing on every entry counts as a failed run (consecutive_errors grows, the next
+check backs off); failures of single articles are recorded as failures, not source errors.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from worker.db.models import Source
+from worker.errors import RateLimited
+from worker.sources import SourceConfig
+
+MAX_BACKOFF = timedelta(hours=24)
+
+
+def sync_source(session: Session, source: SourceConfig) -> Source:
+    """Create or refresh the sources row from the config file (health columns untouched)."""
+    row = session.get(Source, source.key)
+    if row is None:
+        row = Source(key=source.key, consecutive_errors=0)
+        session.add(row)
+    row.name = source.name
+    row.outlet_type = source.outlet_type
+    row.province = source.province
+    row.enabled = source.enabled
+    return row
+
+
+def backoff_delay(source: SourceConfig, consecutive_errors: int) -> timedelta:
+    """interval × 2^(errors-1), capped at a day: a failing site is asked less and less."""
+    base = timedelta(minutes=source.interval_minutes)
+    if consecutive_errors <= 0:
+        return base
+    return min(base * (2 ** min(consecutive_errors - 1, 10)), max(MAX_BACKOFF, base))
+
+
+def record_source_result(
+    session: Session,
+    source: SourceConfig,
+    errors: list[tuple[str, Exception]],
+    counts: dict[str, Any],
+    now: datetime,
+) -> None:
+    row = sync_source(session, source)
+    row.last_run_at = now
+    row.last_counts = counts
+    failed = bool(errors) and len(errors) >= len(source.discover)
+    if errors:
+        url, exc = errors[-1]
+        row.last_error = f"{url}: {exc}"
+        row.last_error_kind = str(getattr(exc, "kind", type(exc).__name__))
+        row.last_error_at = now
+    if not failed:
+        row.consecutive_errors = 0
+        row.last_success_at = now
+        row.next_check_at = now + backoff_delay(source, 0)
+        return
+    row.consecutive_errors += 1
+    delay = backoff_delay(source, row.consecutive_errors)
+    retry_after = max((e.retry_after or 0 for _, e in errors if isinstance(e, RateLimited)), default=0)
+    row.next_check_at = now + max(delay, timedelta(seconds=retry_after))

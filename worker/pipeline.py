@@ -1,0 +1,154 @@
+"""One ingest cycle for one source: discover → per-article chain → revisits → health.
+
+In: a SourceConfig and an IngestContext. Out: a SourceRunSummary with the counts the CLI
+prints. The caller never sees an exception for a bad article or a bad discovery document:
+those are recorded as failures and the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from scrapers.records import FeedItem
+from worker.article_ingest import ArticleOutcome, KnownArticle, ingest_url
+from worker.context import IngestContext
+from worker.db.engine import transaction
+from worker.db.models import Article, IngestRun
+from worker.dedup import feed_hint, find_for_item
+from worker.discover import DiscoverOutcome, discover_source
+from worker.health import record_source_result, sync_source
+from worker.sources import SourceConfig
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (source key, done, total)
+
+
+@dataclass(slots=True)
+class SourceRunSummary:
+    source: str
+    discovered: int = 0
+    fetched: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    not_modified: int = 0
+    removed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    discovery_errors: list[str] = field(default_factory=list)
+    ok: bool = True
+
+    def count(self, outcome: ArticleOutcome) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    url: str
+    known: KnownArticle | None
+    hint: str | None
+
+
+def _revisit_due(source: SourceConfig, article: Article, now: datetime) -> bool:
+    if article.status != "active":
+        return False
+    if article.first_seen_at < now - timedelta(hours=source.revisit_hours):
+        return False
+    interval = timedelta(minutes=source.revisit_interval_minutes)
+    return source.revisit_interval_minutes == 0 or article.checked_at <= now - interval
+
+
+def _plan_item(
+    ctx: IngestContext, source: SourceConfig, item: FeedItem
+) -> tuple[_Task | None, int | None]:
+    """Fetch new items; revisit known ones when their feed entry changed or they are due.
+    Returns the task (None: skip) and the stored article id (None: new)."""
+    hint = feed_hint(item)
+    with transaction(ctx.sessions) as session:
+        article = find_for_item(session, item)
+        if article is None:
+            return _Task(item.url, None, hint), None
+        if article.feed_hint != hint or _revisit_due(source, article, ctx.clock()):
+            return _Task(article.url, KnownArticle.of(article), hint), article.id
+        return None, article.id
+
+
+def _due_revisits(ctx: IngestContext, source: SourceConfig, exclude: set[int]) -> list[_Task]:
+    """Recently first-seen articles of this source that the feeds did not list this time."""
+    now = ctx.clock()
+    stmt = select(Article).where(
+        Article.source_key == source.key,
+        Article.status == "active",
+        Article.first_seen_at >= now - timedelta(hours=source.revisit_hours),
+    )
+    with transaction(ctx.sessions) as session:
+        return [
+            _Task(a.url, KnownArticle.of(a), a.feed_hint)
+            for a in session.scalars(stmt)
+            if a.id not in exclude and _revisit_due(source, a, now)
+        ]
+
+
+def _plan(
+    ctx: IngestContext, source: SourceConfig, found: DiscoverOutcome
+) -> tuple[list[_Task], int]:
+    """Tasks for this run and how many listed items were skipped as already current."""
+    tasks: list[_Task] = []
+    seen_ids: set[int] = set()
+    for item in found.items[: source.max_articles_per_run]:
+        task, article_id = _plan_item(ctx, source, item)
+        if article_id is not None:
+            seen_ids.add(article_id)
+        if task is not None:
+            tasks.append(task)
+    skipped = len(found.items[: source.max_articles_per_run]) - len(tasks)
+    return tasks + _due_revisits(ctx, source, seen_ids), skipped
+
+
+def run_source(
+    ctx: IngestContext, source: SourceConfig, progress: Progress | None = None
+) -> SourceRunSummary:
+    """One full cycle for one source. Never raises for bad input; returns the counts."""
+    summary = SourceRunSummary(source.key)
+    started = ctx.clock()
+    with transaction(ctx.sessions) as session:
+        sync_source(session, source)
+    found = discover_source(ctx, source)
+    summary.discovered = len(found.items)
+    summary.discovery_errors = [f"{url}: {exc}" for url, exc in found.errors]
+    summary.ok = not found.errors or len(found.errors) < len(source.discover)
+    tasks, summary.skipped = _plan(ctx, source, found)
+    for done, task in enumerate(tasks, start=1):
+        summary.count(ingest_url(ctx, source, task.url, known=task.known, hint=task.hint))
+        summary.fetched += 1
+        if progress is not None:
+            progress(source.key, done, len(tasks))
+    _finish(ctx, source, summary, found, started)
+    return summary
+
+
+def _finish(
+    ctx: IngestContext,
+    source: SourceConfig,
+    summary: SourceRunSummary,
+    found: DiscoverOutcome,
+    started: datetime,
+) -> None:
+    with transaction(ctx.sessions) as session:
+        record_source_result(session, source, found.errors, summary.as_dict(), ctx.clock())
+        session.add(
+            IngestRun(
+                source_key=source.key, started_at=started, finished_at=ctx.clock(),
+                status="ok" if summary.ok else "failed", counts=summary.as_dict(),
+            )
+        )  # fmt: skip
+    logger.info("source done", extra={"source": source.key, **summary.as_dict()})
