@@ -1,0 +1,167 @@
+"""Discovery stage: RSS 0.9x/2.0, Atom and RDF feed bytes → DiscoveryResult.
+
+In: the raw feed body (any charset feedparser can read) and the URL it came from.
+Out: one FeedItem per distinct article link (http/https, resolved against the feed URL),
+with title, plain-text summary, GUID and aware dates. Raises FeedError for HTML pages,
+garbage and feeds truncated before their first item.
+
+Safety: every DOCTYPE internal subset and <!ENTITY> declaration is removed from the bytes
+before feedparser sees them (no billion-laughs or quadratic blowup; undefined references
+stay as literal text). The caller runs this under worker.timelimit.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import re
+from datetime import datetime
+from typing import Any
+
+import feedparser
+import lxml.html  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+
+from scrapers.discover_links import absolute_http_url, merge_items
+from scrapers.errors import FeedError
+from scrapers.feeddates import from_struct_time, parse_feed_date
+from scrapers.records import DiscoverKind, DiscoveryResult, FeedItem
+from scrapers.text import clean_text
+from scrapers.xmlsafety import looks_like_html, strip_dtd
+
+logger = logging.getLogger(__name__)
+
+_ENTITY_REF = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
+_TAG = re.compile(r"<[A-Za-z/!][^>]*>")
+# feedparser exceptions that say nothing about the feed's structure.
+_BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
+# Discovery fields are hints; the article page is the record. Bound what a hostile feed costs.
+_MAX_TITLE = 1_000
+_MAX_SUMMARY = 5_000
+
+
+def parse_feed(body: bytes, base_url: str) -> DiscoveryResult:
+    """Parse a feed body into FeedItems; see the module docstring for the rules."""
+    if not body.strip():
+        raise FeedError("empty feed body")
+    if looks_like_html(body):
+        raise FeedError("HTML served as a feed")
+    safe = strip_dtd(body)
+    parsed = feedparser.parse(
+        io.BytesIO(safe),
+        response_headers={"content-type": "application/xml"},
+        resolve_relative_uris=False,
+        sanitize_html=True,
+    )
+    entries: list[Any] = list(parsed.get("entries") or [])
+    problem = _structural_problem(parsed)
+    if not entries:
+        if problem is not None or not parsed.get("version"):
+            raise FeedError("not a readable feed: " + (problem or "no feed root element"))
+        return DiscoveryResult(items=())
+    if problem is not None:
+        logger.warning(
+            "feed damaged, keeping %d recovered items: %s (url=%s)", len(entries), problem, base_url
+        )
+    kind = _feed_kind(str(parsed.get("version") or ""))
+    return DiscoveryResult(items=merge_items(_to_item(e, base_url, kind) for e in entries))
+
+
+def _structural_problem(parsed: Any) -> str | None:
+    if not parsed.get("bozo"):
+        return None
+    exc = parsed.get("bozo_exception")
+    if exc is None or type(exc).__name__ in _BENIGN_BOZO:
+        return None
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _feed_kind(version: str) -> DiscoverKind:
+    return "atom" if version.startswith("atom") else "rss"
+
+
+def _to_item(entry: Any, base_url: str, kind: DiscoverKind) -> FeedItem | None:
+    url = absolute_http_url(_entry_link(entry), base_url)
+    if url is None:
+        return None
+    guid = entry.get("id") or None
+    return FeedItem(
+        url=url,
+        title=_title_text(entry),
+        summary=_summary_text(entry),
+        guid=clean_text(str(guid)) or None if guid else None,
+        published_at=_published(entry, kind),
+        updated_at=_entry_date(entry, "updated"),
+        kind=kind,
+    )
+
+
+def _published(entry: Any, kind: DiscoverKind) -> datetime | None:
+    found = _entry_date(entry, "published") or _entry_date(entry, "created")
+    if found is None and kind == "rss":
+        # RSS 1.0 / RDF carries its only date as dc:date, which feedparser files as "updated".
+        found = _entry_date(entry, "updated")
+    return found
+
+
+def _entry_link(entry: Any) -> str | None:
+    link = entry.get("link")
+    if link:
+        return str(link)
+    for candidate in entry.get("links") or []:
+        if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
+            return str(candidate["href"])
+    guid = entry.get("id")
+    # RSS <guid isPermaLink="true"> (the default) is the article URL when <link> is missing.
+    if guid and entry.get("guidislink", False):
+        return str(guid)
+    return None
+
+
+def _title_text(entry: Any) -> str | None:
+    raw = entry.get("title")
+    if not raw:
+        return None
+    return _plain_text(str(raw))[:_MAX_TITLE] or None
+
+
+def _summary_text(entry: Any) -> str | None:
+    raw = entry.get("summary")
+    if not raw:
+        contents = entry.get("content") or []
+        raw = contents[0].get("value") if contents else None
+    if not raw:
+        return None
+    return _plain_text(str(raw))[:_MAX_SUMMARY] or None
+
+
+def _plain_text(value: str) -> str:
+    """HTML or escaped text → clean text. Unescapes up to three times so that
+    double-escaped CDATA ("&amp;apos;", seen in VietNamNet RSS) ends as an apostrophe."""
+    if _TAG.search(value):
+        value = _html_to_text(value)
+    for _ in range(3):
+        if not _ENTITY_REF.search(value):
+            break
+        value = html.unescape(value)
+    return clean_text(value)
+
+
+def _html_to_text(fragment: str) -> str:
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return _TAG.sub(" ", fragment)
+    for bad in root.xpath(".//script|.//style"):
+        bad.drop_tree()
+    return " ".join(root.itertext())
+
+
+def _entry_date(entry: Any, field: str) -> datetime | None:
+    """The raw string first (keeps its offset); feedparser's UTC struct as a fallback.
+
+    dict.get, not entry.get: FeedParserDict silently answers "updated" with "published"."""
+    raw = dict.get(entry, field)
+    parsed = parse_feed_date(str(raw)) if raw else None
+    return parsed or from_struct_time(dict.get(entry, f"{field}_parsed"))
