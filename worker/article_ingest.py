@@ -137,12 +137,13 @@ def ingest_url(
 ) -> ArticleOutcome:
     """Fetch one article URL (conditionally when known) and store what changed."""
     try:
-        page = ctx.fetcher.fetch(
-            url,
-            etag=known.etag if known else None,
-            last_modified=known.last_modified if known else None,
-            min_delay=source.min_delay_seconds,
-        )
+        with ctx.timings.measure("fetch"):
+            page = ctx.fetcher.fetch(
+                url,
+                etag=known.etag if known else None,
+                last_modified=known.last_modified if known else None,
+                min_delay=source.min_delay_seconds,
+            )
     except ClientError as exc:
         if known is not None and exc.gone:
             return _gone(ctx, known)
@@ -152,7 +153,9 @@ def ingest_url(
     if known is not None and (page.status == 304 or page.content_hash == known.raw_sha256):
         return _not_modified(ctx, known, page)
     try:
-        record = parse_page(ctx, source, page)
+        with ctx.timings.measure("parse"):
+            record = parse_page(ctx, source, page)
     except ScrapeError as exc:
         return _fail(ctx, source, page.final_url, "parse", exc)
-    return _store(ctx, source, page, record, hint)
+    with ctx.timings.measure("store"):
+        return _store(ctx, source, page, record, hint)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from worker.fetch import Fetcher
 from worker.settings import Settings
+from worker.timings import StageTimings
 
 
 def utcnow() -> datetime:
@@ -22,3 +23,4 @@ class IngestContext:
     sessions: sessionmaker[Session]
     fetcher: Fetcher
     clock: Callable[[], datetime] = utcnow
+    timings: StageTimings = field(default_factory=StageTimings)

@@ -122,11 +122,13 @@ def run_source(
     started = ctx.clock()
     with transaction(ctx.sessions) as session:
         sync_source(session, source)
-    found = discover_source(ctx, source)
+    with ctx.timings.measure("discover"):
+        found = discover_source(ctx, source)
     summary.discovered = len(found.items)
     summary.discovery_errors = [f"{url}: {exc}" for url, exc in found.errors]
     summary.ok = not found.errors or len(found.errors) < len(source.discover)
-    tasks, summary.skipped = _plan(ctx, source, found)
+    with ctx.timings.measure("plan"):
+        tasks, summary.skipped = _plan(ctx, source, found)
     for done, task in enumerate(tasks, start=1):
         summary.count(ingest_url(ctx, source, task.url, known=task.known, hint=task.hint))
         summary.fetched += 1

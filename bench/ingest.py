@@ -1,0 +1,92 @@
+"""Ingest benchmark: a loopback site of N article pages built from the real corpus pages
+(varied text), ingested on SQLite with politeness off.
+
+Prints articles/s, CPU ms per article by stage (fetch, parse, store, plan, discover), peak
+RSS, and the cost of a second run with nothing changed (requests, CPU ms per source).
+The site runs in a child process so its CPU is not counted.
+
+    python bench/ingest.py [--articles 2000] [--sources 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.e2e.helpers import ingest_context, make_settings, write_source  # noqa: E402
+from tests.fixtures.corpus_site import populate_news_site  # noqa: E402
+from tests.fixtures.site import FixtureSite  # noqa: E402
+from worker.pipeline import run_source  # noqa: E402
+
+
+def _serve(count: int, ready: Any, stop: Any, counts: Any) -> None:
+    with FixtureSite() as site:
+        populate_news_site(site, count=count)
+        ready.put(site.base_url)
+        while not stop.is_set():
+            counts.value = site.count()
+            time.sleep(0.05)
+
+
+def _source_toml(base: str, count: int) -> str:
+    return f"""
+name = "Bench outlet"
+outlet_type = "newspaper"
+min_delay_seconds = 0
+max_articles_per_run = {count + 10}
+[[discover]]
+kind = "sitemap"
+url = "{base}/tin-tuc/sitemap.xml"
+max_pages = 50
+"""
+
+
+def _run(ctx: Any, source: Any) -> tuple[Any, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    summary = run_source(ctx, source)
+    return summary, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=2000)
+    args = parser.parse_args()
+    ready, stop, counts = mp.Queue(), mp.Event(), mp.Value("i", 0)
+    server = mp.Process(target=_serve, args=(args.articles, ready, stop, counts), daemon=True)
+    server.start()
+    base = ready.get(timeout=300)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = f"sqlite:///{tmp}/bench.sqlite3"
+        settings = make_settings(Path(tmp), db, fetch_timeout_seconds=30.0)
+        source = write_source(settings, "bench", _source_toml(base, args.articles))
+        with ingest_context(settings) as (ctx, _runtime):
+            first, wall, cpu = _run(ctx, source)
+            timings = dict(ctx.timings.cpu_seconds)
+            time.sleep(0.2)
+            before = counts.value
+            second, wall2, cpu2 = _run(ctx, source)
+            time.sleep(0.2)
+            requests2 = counts.value - before
+    stop.set()
+    server.join(5)
+    n = max(first.created, 1)
+    print(f"articles created        {first.created} (failed {first.failed})")
+    print(f"wall time               {wall:.2f} s  → {first.created / wall:.1f} articles/s")
+    print(f"CPU time                {cpu:.2f} s  → {first.created / cpu:.1f} articles/s per core")
+    for stage in ("discover", "plan", "fetch", "parse", "store"):
+        print(f"  CPU ms/article {stage:<8} {1000 * timings.get(stage, 0.0) / n:.2f}")
+    print(f"peak RSS                {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"no-change re-run        created {second.created}, updated {second.updated}, "
+          f"requests {requests2}, wall {1000 * wall2:.1f} ms, CPU {1000 * cpu2:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
