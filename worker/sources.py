@@ -1,0 +1,162 @@
+"""Sources stage: config/sources/<key>.toml files → validated, frozen SourceConfig models.
+
+In: a directory of TOML files (the key is the file stem). Out: SourceLoadResult with every
+valid source by key and one SourceConfigError per broken file, naming the file and the
+field path ("config/sources/x.toml: discover.0.kind: Input should be 'rss', ..."), so one
+bad file never stops the others. Unknown keys are errors (typos must not pass silently);
+CSS selectors are compiled at load time so a broken selector fails here, not mid-run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from cssselect import GenericTranslator, SelectorError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from scrapers.records import DiscoverKind
+from worker.errors import SourceConfigError
+
+logger = logging.getLogger(__name__)
+
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_TRANSLATOR = GenericTranslator()
+
+OutletType = Literal["police_portal", "police_press", "newspaper", "gov_portal"]
+Confidence = Literal["low", "medium", "high"]
+
+
+def _check_css(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("CSS selector must not be empty")
+    try:
+        _TRANSLATOR.css_to_xpath(value)
+    except SelectorError as exc:
+        raise ValueError(f"invalid CSS selector {value!r}: {exc}") from exc
+    return value
+
+
+def _check_http_url(value: str) -> str:
+    value = value.strip()
+    if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value, re.IGNORECASE):
+        raise ValueError("must be an absolute http(s) URL")
+    return value
+
+
+Css = Annotated[str, AfterValidator(_check_css)]
+HttpUrlStr = Annotated[str, AfterValidator(_check_http_url)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class DiscoverEntry(_Strict):
+    """One discovery document: a feed, a listing page, a sitemap or a JSON endpoint."""
+
+    kind: DiscoverKind
+    url: HttpUrlStr
+    item_selector: Css | None = None  # html_list: CSS of article links (None: heuristic)
+    next_selector: Css | None = None  # html_list: CSS of the "next page" link
+    max_pages: int = Field(default=1, ge=1, le=100)  # pages / child sitemaps followed
+
+
+class Selectors(_Strict):
+    """Per-field CSS selectors for article pages; any field left out falls back to the
+    CMS-family / JSON-LD / generic layers."""
+
+    title: Css | None = None
+    lead: Css | None = None
+    body: Css | None = None
+    author: Css | None = None
+    date: Css | None = None
+    updated: Css | None = None
+    caption: Css | None = None
+    section: Css | None = None
+    tags: Css | None = None
+
+
+class SourceMeta(_Strict):
+    """How far the file can be trusted, and the outlet's terms."""
+
+    verified: bool = False
+    confidence: Confidence = "low"
+    notes: str = ""
+    terms: str = ""
+
+
+class SourceConfig(_Strict):
+    key: str = Field(pattern=KEY_PATTERN.pattern)
+    name: str = Field(min_length=1)
+    outlet_type: OutletType
+    province: str | None = None
+    interval_minutes: int = Field(default=30, ge=1)
+    min_delay_seconds: float = Field(default=1.0, ge=0)
+    revisit_hours: float = Field(default=72, ge=0)
+    revisit_interval_minutes: int = Field(default=60, ge=0)  # 0: revisit on every run
+    max_articles_per_run: int = Field(default=200, ge=1)
+    enabled: bool = True
+    relevance_threshold: float | None = Field(default=None, ge=0, le=1)
+    discover: tuple[DiscoverEntry, ...] = Field(min_length=1)
+    selectors: Selectors = Selectors()
+    meta: SourceMeta = SourceMeta()
+
+    def selector_map(self) -> dict[str, str]:
+        """The configured article selectors as {field: css}, unset fields left out."""
+        return {k: v for k, v in self.selectors.model_dump().items() if v is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLoadResult:
+    sources: dict[str, SourceConfig] = field(default_factory=dict)
+    errors: list[SourceConfigError] = field(default_factory=list)
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(file)"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def load_source(path: Path) -> SourceConfig:
+    """Read and validate one source file; raises SourceConfigError naming file and field."""
+    key = path.stem
+    if not KEY_PATTERN.match(key):
+        raise SourceConfigError(str(path), f"key: file name must match {KEY_PATTERN.pattern}")
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceConfigError(str(path), f"TOML syntax error: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceConfigError(str(path), f"cannot read file: {exc}") from exc
+    if data.setdefault("key", key) != key:
+        raise SourceConfigError(str(path), f"key: {data['key']!r} does not match file name")
+    try:
+        return SourceConfig.model_validate(data)
+    except ValidationError as exc:
+        raise SourceConfigError(str(path), _describe(exc)) from exc
+
+
+def load_sources(directory: Path) -> SourceLoadResult:
+    """Load every *.toml in `directory`; broken files become errors, the rest still load."""
+    result = SourceLoadResult()
+    if not directory.is_dir():
+        result.errors.append(SourceConfigError(str(directory), "sources directory not found"))
+        return result
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            source = load_source(path)
+        except SourceConfigError as exc:
+            logger.warning("source file rejected: %s", exc)
+            result.errors.append(exc)
+            continue
+        result.sources[source.key] = source
+    return result
