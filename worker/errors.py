@@ -15,7 +15,8 @@ NewsworkerError
         ├── BlockedAddress     target resolves to a non-global address
         ├── TooManyRedirects   more than the redirect limit, or a loop
         ├── RobotsDisallowed   robots.txt forbids the URL for our user agent
-        └── BadContent         wrong content type / undecodable body
+        ├── BadURL             unparseable URL or Location header
+        └── BadContent         wrong content type / undecodable body / unknown encoding
 Parsing errors live in scrapers.errors (ScrapeError tree).
 """
 
@@ -108,6 +109,10 @@ class TooManyRedirects(PermanentFetchError):
 
 class RobotsDisallowed(PermanentFetchError):
     kind = "robots"
+
+
+class BadURL(PermanentFetchError):
+    kind = "bad_url"
 
 
 class BadContent(PermanentFetchError):

@@ -1,0 +1,165 @@
+"""Decode stage (pure): response bytes + Content-Type → text, with mojibake repaired.
+
+In:  the body bytes and the Content-Type header (or None).
+Out: DecodedText(text, encoding, source, mojibake_repaired).
+
+Order: BOM → header charset → <meta charset> / http-equiv in the first 4 KB →
+sniffing (strict UTF-8, then charset_normalizer) → UTF-8 with replacement.
+A declared single-byte charset loses to UTF-8 when the bytes are valid UTF-8 with
+multibyte sequences: Vietnamese cannot be written in Latin-1, so such a header lies.
+Then UTF-8-read-as-Latin-1 mojibake ("Lao Äá»ng") is detected by a score and repaired
+sequence by sequence, only where the bytes round-trip to valid UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import charset_normalizer
+
+Source = Literal["bom", "header", "meta", "sniffed", "default"]
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_META_SCAN_BYTES = 4096
+# Codecs whose every byte string decodes: a lie is invisible unless we look for UTF-8.
+_SINGLE_BYTE = frozenset(
+    {"latin-1", "iso8859-1", "cp1252", "ascii", "cp1258", "iso8859-15", "cp1250"}
+)
+# One UTF-8 multibyte character as it looks after being decoded as Latin-1.
+_MOJIBAKE_SEQ = re.compile(
+    "(?:[\u00c2-\u00df][\u0080-\u00bf]|[\u00e0-\u00ef][\u0080-\u00bf]{2}"
+    "|[\u00f0-\u00f4][\u0080-\u00bf]{3})+"
+)
+# Cheap pre-filter: a lead char followed by a continuation char (correct text rarely has one).
+_MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
+MOJIBAKE_MIN_SEQUENCES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    text: str
+    encoding: str
+    source: Source
+    mojibake_repaired: bool = False
+
+
+def decode_html(body: bytes, content_type: str | None) -> DecodedText:
+    """Bytes → text by the order in the module docstring, then mojibake repair."""
+    text, encoding, source = _decode(body, content_type)
+    repaired, changed = repair_mojibake(text)
+    return DecodedText(repaired, encoding, source, changed)
+
+
+def _decode(body: bytes, content_type: str | None) -> tuple[str, str, Source]:
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body.decode(codec, errors="replace"), _canonical(codec) or codec, "bom"
+    declarations: tuple[tuple[str | None, Source], ...] = (
+        (charset_from_content_type(content_type), "header"),
+        (charset_from_meta(body), "meta"),
+    )
+    for declared, source in declarations:
+        if declared is None:
+            continue
+        decoded = _try_declared(body, declared)
+        if decoded is not None:
+            # A declaration overruled by the bytes themselves counts as sniffed.
+            return decoded[0], decoded[1], source if decoded[1] == declared else "sniffed"
+    sniffed = _sniff(body)
+    if sniffed is not None:
+        return sniffed[0], sniffed[1], "sniffed"
+    return body.decode("utf-8", errors="replace"), "utf-8", "default"
+
+
+def _canonical(label: str) -> str | None:
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    """The known codec named by a Content-Type header's charset parameter."""
+    if not content_type:
+        return None
+    match = _HEADER_CHARSET.search(content_type)
+    return _canonical(match.group(1)) if match else None
+
+
+def charset_from_meta(body: bytes) -> str | None:
+    """The known codec named by <meta charset> or http-equiv in the first 4 KB."""
+    match = _META_CHARSET.search(body[:_META_SCAN_BYTES])
+    return _canonical(match.group(1).decode("ascii", "replace")) if match else None
+
+
+def _try_declared(body: bytes, codec: str) -> tuple[str, str] | None:
+    """Decode with a declared codec; None when the bytes contradict it."""
+    if codec in _SINGLE_BYTE and not body.isascii():
+        utf8 = _strict_utf8(body)
+        if utf8 is not None:  # valid multibyte UTF-8 under a single-byte label: a lie
+            return utf8, "utf-8"
+    try:
+        return body.decode(codec), codec
+    except UnicodeDecodeError:
+        return None
+
+
+def _strict_utf8(body: bytes) -> str | None:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _sniff(body: bytes) -> tuple[str, str] | None:
+    utf8 = _strict_utf8(body)
+    if utf8 is not None:
+        return utf8, "utf-8"
+    best = charset_normalizer.from_bytes(body).best()
+    if best is None or best.encoding is None:
+        return None
+    return str(best), _canonical(best.encoding) or best.encoding
+
+
+def _repair_sequence(seq: str) -> str | None:
+    """One Latin-1-looking run → its UTF-8 reading, or None when it is not UTF-8."""
+    try:
+        return seq.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
+
+
+def mojibake_score(text: str) -> int:
+    """How many runs of `text` are UTF-8 bytes that were read as Latin-1."""
+    if _MOJIBAKE_HINT.search(text) is None:
+        return 0
+    return sum(1 for m in _MOJIBAKE_SEQ.finditer(text) if _repair_sequence(m.group()) is not None)
+
+
+def repair_mojibake(text: str) -> tuple[str, bool]:
+    """Undo UTF-8-read-as-Latin-1, run by run; correct text comes back untouched.
+
+    Works on mixed documents because only runs that decode as UTF-8 are replaced, and only
+    when at least MOJIBAKE_MIN_SEQUENCES such runs exist (one stray "Ã©" is not evidence).
+    Latin-1, not cp1252: the real pages carry C1 control characters (U+0080-U+009F).
+    """
+    if mojibake_score(text) < MOJIBAKE_MIN_SEQUENCES:
+        return text, False
+
+    def fix(match: re.Match[str]) -> str:
+        repaired = _repair_sequence(match.group())
+        return match.group() if repaired is None else repaired
+
+    fixed = _MOJIBAKE_SEQ.sub(fix, text)
+    return fixed, fixed != text
