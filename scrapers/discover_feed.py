@@ -12,7 +12,6 @@ stay as literal text). The caller runs this under worker.timelimit.
 
 from __future__ import annotations
 
-import html
 import io
 import logging
 import re
@@ -23,7 +22,7 @@ import feedparser
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
-from scrapers.discover_links import absolute_http_url, merge_items
+from scrapers.discover_links import absolute_http_url, merge_items, unescape_text
 from scrapers.errors import FeedError
 from scrapers.feeddates import from_struct_time, parse_feed_date
 from scrapers.records import DiscoverKind, DiscoveryResult, FeedItem
@@ -32,7 +31,6 @@ from scrapers.xmlsafety import looks_like_html, strip_dtd
 
 logger = logging.getLogger(__name__)
 
-_ENTITY_REF = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
 _TAG = re.compile(r"<[A-Za-z/!][^>]*>")
 # feedparser exceptions that say nothing about the feed's structure.
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
@@ -137,15 +135,10 @@ def _summary_text(entry: Any) -> str | None:
 
 
 def _plain_text(value: str) -> str:
-    """HTML or escaped text → clean text. Unescapes up to three times so that
-    double-escaped CDATA ("&amp;apos;", seen in VietNamNet RSS) ends as an apostrophe."""
+    """HTML or escaped text → clean text (double-escaped entities included)."""
     if _TAG.search(value):
         value = _html_to_text(value)
-    for _ in range(3):
-        if not _ENTITY_REF.search(value):
-            break
-        value = html.unescape(value)
-    return clean_text(value)
+    return unescape_text(value)
 
 
 def _html_to_text(fragment: str) -> str:

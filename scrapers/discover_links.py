@@ -1,15 +1,31 @@
-"""Discovery stage helpers shared by every discover_* parser: link resolution and merging.
+"""Discovery stage helpers shared by every discover_* parser: links, text hints, merging.
 
-In: hrefs as found in a feed, listing page, sitemap or JSON API, plus the document URL.
-Out: absolute http(s) URLs without fragments, and FeedItem tuples with one item per URL.
+In: hrefs and text as found in a feed, listing page, sitemap or JSON API, plus the
+document URL. Out: absolute http(s) URLs without fragments, unescaped clean text, and
+FeedItem tuples with one item per URL.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from scrapers.records import FeedItem
+from scrapers.text import clean_text
+
+_ENTITY_REF = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def unescape_text(value: str) -> str:
+    """Entity-escaped text → clean text. Unescapes up to three times so that double-escaped
+    CDATA ("&amp;apos;" in VietNamNet RSS, "&quot;" inside CDATA) ends as the character."""
+    for _ in range(3):
+        if not _ENTITY_REF.search(value):
+            break
+        value = html.unescape(value)
+    return clean_text(value)
 
 
 def absolute_http_url(href: str | None, base_url: str) -> str | None:
