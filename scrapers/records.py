@@ -61,3 +61,7 @@ class ArticleRecord:
     # field name -> layer it came from: "selectors" | "cms:<family>" | "jsonld" | "meta" | "generic"
     extraction: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    # Breadcrumb path, top level first; `section` is its first element.
+    sections: tuple[str, ...] = ()
+    # Source credits printed with the text ("Theo CAND" → "CAND"); never authors.
+    credits: tuple[str, ...] = ()

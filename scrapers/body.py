@@ -1,0 +1,190 @@
+"""Body reading for the parse stage (pure): an article container → paragraphs and captions.
+
+In:  the element holding the article text (from selectors, a CMS profile or the generic
+     extractor) and the page URL.
+Out: BodyResult — paragraphs in order (subheadings kept), captions with absolute image
+     URLs, and the closing byline/credit line taken out of the text.
+
+Not paragraphs: captions (figcaption, caption classes, table image boxes, short styled
+lines right under an image), related/"Xem thêm" boxes, share/tag/ad widgets, scripts,
+link-only lines, the byline. The container is copied, never modified.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+
+from scrapers.blocks import Block, walk_blocks
+from scrapers.bylines import Byline, looks_like_byline, parse_byline
+from scrapers.captions import take_captions
+from scrapers.dom import Element, element_text, is_block, select
+from scrapers.records import Caption
+from scrapers.text import fold_key
+
+_JUNK_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "svg",
+    "button",
+    "form",
+    "input",
+    "select",
+    "textarea",
+    "template",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "canvas",
+    "ins",
+    "nav",
+    "aside",
+    "link",
+    "meta",
+]
+_JUNK_CLASS = re.compile(
+    r"(?:^|[-_\s])(?:related|relate|relates|lienquan|tinlienquan|tin-lien-quan|ads?|adv|"
+    r"advert|advertisement|banner|quangcao|share|sharing|social|tags?|tag-list|keywords?|"
+    r"comments?|readmore|read-more|xemthem|xem-them|box-author|author-box|rating|vote|"
+    r"print|toolbar|breadcrumbs?|newsletter|subscribe|popup|modal|sponsor|recommend)"
+    r"(?:$|[-_\s])"
+)
+_RELATED_LINE = re.compile(
+    r"^(?:>>|»|►|▶|\+\+|xem thêm|đọc thêm|tin liên quan|bài liên quan|tin cùng chuyên mục|"
+    r"mời (?:quý )?(?:bạn )?(?:độc giả|đọc giả)|video đang được xem nhiều)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyResult:
+    paragraphs: tuple[str, ...]
+    captions: tuple[Caption, ...]
+    byline: Byline | None = None
+
+
+def extract_body(
+    container: Element,
+    base_url: str,
+    *,
+    drop: tuple[str, ...] = (),
+    caption_selectors: tuple[str, ...] = (),
+    paragraph_selectors: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+) -> BodyResult:
+    """Read paragraphs, captions and the closing byline from one container."""
+    root = copy.deepcopy(container)
+    root.tail = None
+    remove_junk(root, drop)
+    captions = take_captions(root, base_url, caption_selectors)
+    if paragraph_selectors:
+        blocks = [
+            Block(element_text(el), el) for sel in paragraph_selectors for el in select(root, sel)
+        ]
+    else:
+        blocks = walk_blocks(root, base_url)
+    blocks, styled_captions = _split_styled_captions(blocks)
+    texts = _filter(blocks, exclude)
+    texts, byline = _take_byline(texts)
+    return BodyResult(tuple(b.text for b in texts), tuple(captions + styled_captions), byline)
+
+
+def remove_junk(root: Element, drop: tuple[str, ...] = ()) -> None:
+    """Remove scripts, widgets and boilerplate boxes (by tag, class/id, or selector)."""
+    doomed: list[Element] = []
+    for sel in drop:
+        doomed.extend(select(root, sel))
+    for el in root.iterdescendants():
+        if not isinstance(el.tag, str):
+            doomed.append(el)  # comments, processing instructions
+        elif el.tag in _JUNK_TAGS or _is_junk_box(el):
+            doomed.append(el)
+    for el in doomed:
+        if el is not root and el.getparent() is not None:
+            _drop_keep_tail(el)
+
+
+def _is_junk_box(el: Element) -> bool:
+    if not is_block(el):
+        return False  # inline links such as PLO's "cms-relate" keyword links are text
+    if (el.get("type") or "").lower().startswith("related"):
+        return True
+    if (el.get("data-module") or "").lower().startswith("related"):
+        return True
+    tokens = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return bool(tokens.strip()) and bool(_JUNK_CLASS.search(tokens))
+
+
+def _drop_keep_tail(el: Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _split_styled_captions(blocks: list[Block]) -> tuple[list[Block], list[Caption]]:
+    """A short line right under an image is its caption (police portals print them so)."""
+    kept: list[Block] = []
+    captions: list[Caption] = []
+    pending: str | None = None
+    for block in blocks:
+        if block.image is not None and not block.text:
+            pending = block.image
+            continue
+        if pending is not None and _caption_like(block):
+            captions.append(Caption(text=block.text, image_url=pending))
+        else:
+            kept.append(block)
+        pending = None
+    return kept, captions
+
+
+def _caption_like(block: Block) -> bool:
+    words = len(block.text.split())
+    if words > 50 or len(block.text) > 320:
+        return False
+    return block.emphasized or block.centered or words <= 30
+
+
+def _filter(blocks: list[Block], exclude: tuple[str, ...]) -> list[Block]:
+    excluded = {fold_key(t) for t in exclude if t}
+    kept: list[Block] = []
+    for block in blocks:
+        text = block.text
+        if not text or not re.search(r"\w", text):
+            continue
+        if _RELATED_LINE.match(text) or (block.link_ratio > 0.9 and len(text.split()) <= 30):
+            continue
+        if fold_key(text) in excluded:
+            continue
+        kept.append(block)
+    return kept
+
+
+def _take_byline(blocks: list[Block]) -> tuple[list[Block], Byline | None]:
+    """The last one or two lines, when they are a byline or a "Theo X" credit."""
+    authors: list[str] = []
+    credit: str | None = None
+    while blocks and len(blocks) > 1:
+        last = blocks[-1]
+        if not looks_like_byline(last.text, emphasized=last.emphasized or last.right):
+            break
+        parsed = parse_byline(last.text)
+        authors = list(parsed.authors) + authors
+        credit = credit or parsed.credit
+        blocks = blocks[:-1]
+        if authors:
+            break
+    if not authors and credit is None:
+        return blocks, None
+    return blocks, Byline(tuple(authors), credit)

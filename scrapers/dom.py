@@ -1,0 +1,196 @@
+"""DOM helpers for the parse stage (pure, lxml).
+
+In:  HTML text or bytes, lxml elements, CSS selectors.
+Out: an lxml tree, cleaned element text, absolute image/link URLs.
+
+Text is read the way a reader sees it: inline children joined without added spaces
+(`<b>Công</b>an` stays "Côngan" as printed, `Hà <b>Nội</b>` keeps its space), entities
+decoded by lxml, then scrapers.text.clean_text (NFC, invisible characters, whitespace).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from functools import lru_cache
+from typing import cast
+from urllib.parse import urljoin
+
+import lxml.html  # type: ignore[import-untyped, unused-ignore]
+from lxml.cssselect import CSSSelector  # type: ignore[import-untyped, unused-ignore]
+from lxml.etree import ParserError  # type: ignore[import-untyped, unused-ignore]
+from lxml.html import HtmlElement as Element  # type: ignore[import-untyped, unused-ignore]
+
+from scrapers.errors import ArticleParseError
+from scrapers.text import clean_text
+
+__all__ = [
+    "Element",
+    "absolute",
+    "attr_text",
+    "class_tokens",
+    "decode_bytes",
+    "element_text",
+    "first_image",
+    "image_url",
+    "is_block",
+    "load_tree",
+    "select",
+    "select_first",
+    "unescape_twice",
+]
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "pre",
+        "dl",
+        "dt",
+        "dd",
+        "center",
+        "main",
+    ]
+)
+_IMG_ATTRS = ("data-original", "data-src", "data-lazy-src", "data-srcset", "src")
+
+
+def decode_bytes(data: bytes) -> str:
+    """Bytes → text: scrapers.encoding when present, else UTF-8 with replacement."""
+    try:
+        from scrapers.encoding import decode_html
+    except ImportError:
+        return data.decode("utf-8", errors="replace")
+    return decode_html(data, None).text
+
+
+def load_tree(markup: str | bytes) -> Element:
+    """Parse a whole page; raise ArticleParseError when there is no document at all."""
+    text = decode_bytes(markup) if isinstance(markup, bytes) else markup
+    text = _XML_DECL.sub("", text)
+    if not text.strip():
+        raise ArticleParseError("empty document")
+    try:
+        return cast(Element, lxml.html.document_fromstring(text))
+    except (ParserError, ValueError) as exc:
+        raise ArticleParseError(f"unparseable HTML: {exc}") from exc
+
+
+@lru_cache(maxsize=512)
+def _compiled(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")
+
+
+def select(root: Element, selector: str) -> list[Element]:
+    """CSS select; a malformed selector (from a source file) selects nothing."""
+    try:
+        compiled = _compiled(selector)
+    except (SyntaxError, ValueError):
+        return []
+    return [el for el in compiled(root) if isinstance(el.tag, str)]
+
+
+def select_first(root: Element, selectors: tuple[str, ...]) -> list[Element]:
+    """The matches of the first selector in the list that matches anything."""
+    for selector in selectors:
+        found = select(root, selector)
+        if found:
+            return found
+    return []
+
+
+def element_text(el: Element, *, sep: str = "") -> str:
+    """Visible text of an element (scripts and styles skipped), cleaned."""
+    parts: list[str] = []
+    _collect_text(el, parts, sep)
+    return clean_text(unescape_twice("".join(parts)))
+
+
+def _collect_text(el: Element, parts: list[str], sep: str) -> None:
+    if el.tag in ("script", "style", "noscript", "template"):
+        return
+    if el.tag == "br":
+        parts.append("\n")
+    elif el.text:
+        parts.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str):
+            _collect_text(child, parts, sep)
+            if sep or child.tag in _BLOCK_TAGS:
+                parts.append(sep or " ")
+        if child.tail:
+            parts.append(child.tail)
+
+
+def unescape_twice(text: str) -> str:
+    """Decode entity references left in text (double-escaped '&amp;#7871;' too)."""
+    if "&" not in text:
+        return text
+    once = html_lib.unescape(text)
+    return html_lib.unescape(once) if "&" in once else once
+
+
+def attr_text(el: Element, name: str) -> str:
+    return clean_text(unescape_twice(el.get(name) or ""))
+
+
+def absolute(url: str | None, base: str) -> str | None:
+    if not url:
+        return None
+    url = url.strip()
+    if not url or url.startswith(("data:", "javascript:", "about:", "#")):
+        return None
+    return urljoin(base, url)
+
+
+def image_url(img: Element, base: str) -> str | None:
+    """Best real source of an <img> (lazy-load attributes before a placeholder src)."""
+    for name in _IMG_ATTRS:
+        value = img.get(name)
+        if not value:
+            continue
+        candidate = value.split(",")[0].split()[0] if name.endswith("srcset") else value
+        found = absolute(candidate, base)
+        if found:
+            return found
+    return None
+
+
+def first_image(el: Element, base: str) -> str | None:
+    imgs = [el] if el.tag == "img" else el.iter("img")
+    for img in imgs:
+        found = image_url(img, base)
+        if found:
+            return found
+    return None
+
+
+def class_tokens(el: Element) -> str:
+    """Class and id as one lower-case string for boilerplate matching."""
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+
+
+def is_block(el: Element) -> bool:
+    return el.tag in _BLOCK_TAGS

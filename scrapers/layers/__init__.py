@@ -1,0 +1,1 @@
+"""Extraction layers of the parse stage: CMS profiles, page metadata, generic content."""
