@@ -21,10 +21,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.helpers import ingest_context, make_settings, write_source  # noqa: E402
-from tests.fixtures.corpus_site import populate_news_site  # noqa: E402
-from tests.fixtures.site import FixtureSite  # noqa: E402
-from worker.pipeline import run_source  # noqa: E402
+from tests.e2e.helpers import ingest_context, make_settings, write_source
+from tests.fixtures.corpus_site import populate_news_site
+from tests.fixtures.site import FixtureSite
+from worker.pipeline import run_source
 
 
 def _serve(count: int, ready: Any, stop: Any, counts: Any) -> None:
@@ -83,9 +83,12 @@ def main() -> None:
     print(f"CPU time                {cpu:.2f} s  → {first.created / cpu:.1f} articles/s per core")
     for stage in ("discover", "plan", "fetch", "parse", "store"):
         print(f"  CPU ms/article {stage:<8} {1000 * timings.get(stage, 0.0) / n:.2f}")
-    print(f"peak RSS                {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    print(f"no-change re-run        created {second.created}, updated {second.updated}, "
-          f"requests {requests2}, wall {1000 * wall2:.1f} ms, CPU {1000 * cpu2:.1f} ms")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS                {peak_mb:.0f} MB")
+    print(
+        f"no-change re-run        created {second.created}, updated {second.updated}, "
+        f"requests {requests2}, wall {1000 * wall2:.1f} ms, CPU {1000 * cpu2:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -36,9 +36,7 @@ from worker.timelimit import call_with_time_limit
 
 logger = logging.getLogger(__name__)
 
-ArticleOutcome = Literal[
-    "created", "updated", "unchanged", "not_modified", "removed", "failed"
-]
+ArticleOutcome = Literal["created", "updated", "unchanged", "not_modified", "removed", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +59,8 @@ def _fail(
     status = getattr(exc, "status", None)
     kind = getattr(exc, "kind", type(exc).__name__)
     logger.warning(
-        "article failed", extra={"source": source.key, "url": url, "stage": stage, "error": str(exc)}
+        "article failed",
+        extra={"source": source.key, "url": url, "stage": stage, "error": str(exc)},
     )
     with transaction(ctx.sessions) as session:
         record_failure(

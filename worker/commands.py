@@ -27,16 +27,16 @@ from worker.settings import Settings
 from worker.sources import SourceConfig
 
 
-def _pick_sources(
-    settings: Settings, keys: list[str]
-) -> tuple[list[SourceConfig], list[str]]:
+def _pick_sources(settings: Settings, keys: list[str]) -> tuple[list[SourceConfig], list[str]]:
     loaded = load_configured_sources(settings)
     problems = [str(e) for e in loaded.errors]
     unknown = [k for k in keys if k not in loaded.sources]
     problems += [f"unknown source: {k}" for k in unknown]
-    chosen = [loaded.sources[k] for k in keys if k in loaded.sources] if keys else [
-        s for s in loaded.sources.values() if s.enabled
-    ]
+    chosen = (
+        [loaded.sources[k] for k in keys if k in loaded.sources]
+        if keys
+        else [s for s in loaded.sources.values() if s.enabled]
+    )
     return chosen, problems
 
 
@@ -174,9 +174,11 @@ def _health_line(row: dict[str, Any]) -> str:
     if row.get("paused_reason"):
         state = f"paused: {row['paused_reason']}"
     last = row.get("last_success_at") or "never"
-    error = f"  last error [{row.get('last_error_kind')}]: {row['last_error']}" if row.get(
-        "last_error"
-    ) else ""
+    error = (
+        f"  last error [{row.get('last_error_kind')}]: {row['last_error']}"
+        if row.get("last_error")
+        else ""
+    )
     return f"{row['key']:<28} {state:<14} last success {last}{error}"
 
 

@@ -14,6 +14,7 @@ from functools import partial
 
 from scrapers.discover_feed import parse_feed
 from scrapers.discover_html import parse_listing
+from scrapers.discover_json import parse_json_api
 from scrapers.discover_sitemap import parse_sitemap
 from scrapers.encoding import decode_html
 from scrapers.errors import ScrapeError
@@ -50,7 +51,7 @@ def _parser_for(entry: DiscoverEntry) -> Callable[[FetchedPage], DiscoveryResult
             item_selector=entry.item_selector,
             next_selector=entry.next_selector,
         )
-    raise ValueError(f"discover kind {entry.kind!r} is not supported yet")
+    return lambda page: parse_json_api(page.body, page.final_url)
 
 
 def _load_state(ctx: IngestContext, source_key: str, url: str) -> tuple[str | None, ...]:

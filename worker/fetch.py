@@ -253,8 +253,8 @@ def _timeout(settings: Settings, deadline: float) -> httpx.Timeout:
 
 
 def _host_key(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
+    """Politeness is per host name: two ports of one host are still one server."""
+    return (urlsplit(url).hostname or "").lower()
 
 
 def _redirect_target(url: str, location: str) -> str:

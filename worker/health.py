@@ -36,7 +36,8 @@ def backoff_delay(source: SourceConfig, consecutive_errors: int) -> timedelta:
     base = timedelta(minutes=source.interval_minutes)
     if consecutive_errors <= 0:
         return base
-    return min(base * (2 ** min(consecutive_errors - 1, 10)), max(MAX_BACKOFF, base))
+    grown: timedelta = base * (2 ** min(consecutive_errors - 1, 10))
+    return min(grown, max(MAX_BACKOFF, base))
 
 
 def record_source_result(
@@ -62,5 +63,7 @@ def record_source_result(
         return
     row.consecutive_errors += 1
     delay = backoff_delay(source, row.consecutive_errors)
-    retry_after = max((e.retry_after or 0 for _, e in errors if isinstance(e, RateLimited)), default=0)
+    retry_after = max(
+        (e.retry_after or 0 for _, e in errors if isinstance(e, RateLimited)), default=0
+    )
     row.next_check_at = now + max(delay, timedelta(seconds=retry_after))

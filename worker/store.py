@@ -82,9 +82,7 @@ def _add_urls(session: Session, article_id: int, urls: list[str]) -> None:
             session.add(ArticleUrl(url=url, article_id=article_id))
 
 
-def _add_revision(
-    session: Session, article: Article, data: dict[str, Any], now: datetime
-) -> None:
+def _add_revision(session: Session, article: Article, data: dict[str, Any], now: datetime) -> None:
     session.add(
         ArticleRevision(
             article_id=article.id,

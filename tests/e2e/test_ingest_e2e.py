@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.helpers import count_rows, feed_source_toml, ingest_context, make_settings, write_source
+from tests.e2e.helpers import (
+    count_rows,
+    feed_source_toml,
+    ingest_context,
+    make_settings,
+    write_source,
+)
 from tests.fixtures.corpus_site import edit_article, populate_news_site
 from tests.fixtures.site import FixtureSite
 from worker.db.models import Article, ArticleRevision, Failure, FeedState
@@ -29,8 +35,9 @@ def test_ingest_reingest_edit_syndicate(site: FixtureSite, tmp_path: Path, db_ur
     specs = populate_news_site(site, count=N)
     settings = make_settings(tmp_path, db_url)
     source = write_source(
-        settings, "fixture", feed_source_toml(site.url("/tin-tuc/rss.xml"),
-                                              extra="revisit_interval_minutes = 0")
+        settings,
+        "fixture",
+        feed_source_toml(site.url("/tin-tuc/rss.xml"), extra="revisit_interval_minutes = 0"),
     )
     with ingest_context(settings) as (ctx, runtime):
         first = run_source(ctx, source)
@@ -85,14 +92,19 @@ def test_publish_date_only_churn_is_not_a_change(
     specs = populate_news_site(site, count=2)
     settings = make_settings(tmp_path, sqlite_url)
     source = write_source(
-        settings, "fixture", feed_source_toml(site.url("/tin-tuc/rss.xml"),
-                                              extra="revisit_interval_minutes = 0")
+        settings,
+        "fixture",
+        feed_source_toml(site.url("/tin-tuc/rss.xml"), extra="revisit_interval_minutes = 0"),
     )
     with ingest_context(settings) as (ctx, runtime):
         run_source(ctx, source)
         page = site.resource(specs[0].path).body().decode("utf-8")
         assert "2026" in page
-        site.add(specs[0].path, page.replace("2026-03-07", "2026-03-08"), content_type="text/html; charset=utf-8")
+        site.add(
+            specs[0].path,
+            page.replace("2026-03-07", "2026-03-08"),
+            content_type="text/html; charset=utf-8",
+        )
         result = run_source(ctx, source)
         assert result.updated == 0
         assert result.unchanged >= 1
@@ -103,8 +115,9 @@ def test_removed_article_is_marked(site: FixtureSite, tmp_path: Path, sqlite_url
     specs = populate_news_site(site, count=2)
     settings = make_settings(tmp_path, sqlite_url)
     source = write_source(
-        settings, "fixture", feed_source_toml(site.url("/tin-tuc/rss.xml"),
-                                              extra="revisit_interval_minutes = 0")
+        settings,
+        "fixture",
+        feed_source_toml(site.url("/tin-tuc/rss.xml"), extra="revisit_interval_minutes = 0"),
     )
     with ingest_context(settings) as (ctx, runtime):
         run_source(ctx, source)
@@ -129,17 +142,17 @@ min_delay_seconds = 0
 max_articles_per_run = 500
 [[discover]]
 kind = "html_list"
-url = "{site.url('/tin-tuc/page/1.html')}"
+url = "{site.url("/tin-tuc/page/1.html")}"
 item_selector = "h3.title a"
 next_selector = "a.next"
 max_pages = 5
 [[discover]]
 kind = "sitemap"
-url = "{site.url('/tin-tuc/sitemap.xml')}"
+url = "{site.url("/tin-tuc/sitemap.xml")}"
 max_pages = 5
 [[discover]]
 kind = "news_sitemap"
-url = "{site.url('/tin-tuc/news-sitemap.xml')}"
+url = "{site.url("/tin-tuc/news-sitemap.xml")}"
 """
     source = write_source(settings, "merged", body)
     with ingest_context(settings) as (ctx, runtime):
@@ -154,6 +167,10 @@ url = "{site.url('/tin-tuc/news-sitemap.xml')}"
 
 
 def _rss(urls: list[str]) -> str:
-    items = "".join(f"<item><title>copy {i}</title><link>{u.replace('&', '&amp;')}</link></item>"
-                    for i, u in enumerate(urls))
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>c</title>{items}</channel></rss>'
+    items = "".join(
+        f"<item><title>copy {i}</title><link>{u.replace('&', '&amp;')}</link></item>"
+        for i, u in enumerate(urls)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>c</title>{items}</channel></rss>'
+    )
