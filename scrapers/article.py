@@ -27,6 +27,7 @@ from scrapers.fields import (
 )
 from scrapers.layers.cms import Profile, detect_family, profile_from_selectors
 from scrapers.layers.metadata import read_metadata
+from scrapers.leads import strip_outlet_marker
 from scrapers.pagedates import DateField, resolve_published, resolve_updated
 from scrapers.records import ArticleRecord
 from scrapers.text import fold_key
@@ -101,6 +102,9 @@ def _settle_lead(
 ) -> tuple[tuple[str, ...], str | None]:
     """When a meta description only repeats the first paragraph, that paragraph is the lead."""
     paragraphs = body.paragraphs
+    if lead is None and body.lead_candidate is not None:
+        extraction["lead"] = extraction["paragraphs"]
+        return paragraphs[1:], strip_outlet_marker(body.lead_candidate)
     if lead is None or extraction["lead"] not in ("meta", "jsonld"):
         return paragraphs, lead
     first = fold_key(paragraphs[0]) if paragraphs else ""

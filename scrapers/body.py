@@ -65,6 +65,8 @@ class BodyResult:
     paragraphs: tuple[str, ...]
     captions: tuple[Caption, ...]
     byline: Byline | None = None
+    # A bold opening paragraph: the lead on layouts that print the sapo inside the body.
+    lead_candidate: str | None = None
 
 
 def extract_body(
@@ -90,7 +92,10 @@ def extract_body(
     blocks, styled_captions = _split_styled_captions(blocks)
     texts = _filter(blocks, exclude)
     texts, byline = _take_byline(texts)
-    return BodyResult(tuple(b.text for b in texts), tuple(captions + styled_captions), byline)
+    opening = texts[0] if len(texts) > 2 and texts[0].emphasized else None
+    lead = opening.text if opening is not None and len(opening.text.split()) >= 12 else None
+    paragraphs = tuple(b.text for b in texts)
+    return BodyResult(paragraphs, tuple(captions + styled_captions), byline, lead)
 
 
 def remove_junk(root: Element, drop: tuple[str, ...] = ()) -> None:

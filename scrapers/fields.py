@@ -22,6 +22,8 @@ from scrapers.layers.metadata import PageMeta, jsonld_people, jsonld_text
 from scrapers.leads import strip_outlet_marker, strip_title_suffix
 from scrapers.text import fold_key, tone_key
 
+_BREADCRUMBS = ("[class*=breadcrumb] a", "[id*=breadcrumb] a", "[class*=BreadCrumb] a")
+_TAG_LINKS = ("a[rel~=tag]", ".tags-links a", ".post-tags a", ".tag-list a")
 _HOME = frozenset({"trang chu", "home", "trang nhat", "tin tuc"})
 
 
@@ -162,7 +164,10 @@ def resolve_section(page: Page) -> tuple[tuple[str, ...], str]:
     section = page.meta.article.get("articleSection")
     values = section if isinstance(section, list) else [section]
     found = _without_home([s for n in values if isinstance(n, str) for s in n.split(",")])
-    return (found, "jsonld") if found else ((), "none")
+    if found:
+        return found, "jsonld"
+    crumbs = _without_home([element_text(a) for a in select_first(page.root, _BREADCRUMBS)])
+    return (crumbs, "generic") if crumbs else ((), "none")
 
 
 def _without_home(names: list[str]) -> tuple[str, ...]:
@@ -190,7 +195,9 @@ def resolve_tags(page: Page) -> tuple[tuple[str, ...], str]:
         tags = [k for k in keywords if isinstance(k, str)]
         if tags:
             return _unique(tags), "jsonld"
-    return (), "none"
+    nodes = select_first(page.root, _TAG_LINKS)
+    tags = [element_text(el).lstrip("#").strip() for el in nodes]
+    return (_unique(tags), "generic") if any(tags) else ((), "none")
 
 
 def _unique(values: list[str]) -> tuple[str, ...]:

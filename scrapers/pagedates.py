@@ -119,22 +119,38 @@ def _from_nodes(page: Page, nodes: list[Element], layer: str) -> DateField | Non
 
 
 def _generic_published(page: Page) -> DateField:
+    """A date-looking node, the one nearest after the title (sidebars list other dates)."""
     times = [t for t in page.root.iter("time") if t.get("datetime")]
     found = _from_nodes(page, times[:1], "generic")
     if found is not None:
         return found
-    for el in page.root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "a"):
+    title_at = 0
+    best: tuple[tuple[int, int, int], DateField] | None = None
+    for index, el in enumerate(page.root.iter()):
+        if el.tag == "h1" and not title_at:
+            title_at = index
+        candidate = _date_node(page, el)
+        if candidate is None:
             continue
-        tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not _DATE_CLASS.search(tokens):
-            continue
-        text = element_text(el, sep=" ")
-        if 6 <= len(text) <= 80 and _DATE_SHAPE.search(text):
-            parsed = _parse(page, text)
-            if parsed is not None:
-                return DateField(parsed, text, "generic")
-    return _NONE
+        before = 1 if index < title_at or not title_at else 0
+        coarse = 1 if candidate.parsed is None or candidate.parsed.precision == "day" else 0
+        rank = (before, coarse, abs(index - title_at))
+        if best is None or rank < best[0]:
+            best = (rank, candidate)
+    return best[1] if best is not None else _NONE
+
+
+def _date_node(page: Page, el: Element) -> DateField | None:
+    if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "body", "html"):
+        return None
+    tokens = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not _DATE_CLASS.search(tokens):
+        return None
+    text = element_text(el, sep=" ")
+    if not 6 <= len(text) <= 80 or not _DATE_SHAPE.search(text):
+        return None
+    parsed = _parse(page, text)
+    return DateField(parsed, text, "generic") if parsed is not None else None
 
 
 def _warn(page: Page, name: str, found: DateField) -> None:

@@ -81,7 +81,12 @@ FAMILIES: tuple[Profile, ...] = (
         title=("h1.cms-title", ".cms-title", "h1.article__title", "h1"),
         lead=(".cms-desc", ".article__sapo"),
         body=(".cms-body", "#main_detail", ".article__body"),
-        author=(".article__header .cms-author a.name", ".cms-author a.name", ".cms-author"),
+        author=(
+            ".article__header .cms-author a.name",
+            ".cms-author a.name",
+            ".cms-author",
+            ".article__meta .author",
+        ),
         date=("time.article__time", ".article__header time", ".cms-date", "time"),
         section=(".breadcrumb a", ".article__breadcrumb a"),
         tags=(".article__tag a", ".tag-list a", ".tags a"),

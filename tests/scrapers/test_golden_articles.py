@@ -55,6 +55,39 @@ CASES = [
         "duong-ba-ria-vung-tau-cu-post874982.html",
         "plo_article_chinh-tri_post874982.html",
     ),
+    # synthetic pages (tests/golden/articles/<name>.html), police press and portals
+    Case(
+        "police_portal_thanhhoa_seed",
+        "https://congan.thanhhoa.gov.vn/tin-tuc/nhan-rong-dien-hinh-tien-tien-trong-phong-trao-"
+        "thi-dua-vi-an-ninh-to-quoc-1231.html",
+    ),
+    Case(
+        "cand_old_layout",
+        "http://cand.com.vn/Ban-tin-113/Bat-doi-tuong-trom-cap-tai-san-tai-cho-dau-moi-i480123/",
+    ),
+    Case(
+        "cand_current_layout",
+        "https://cand.com.vn/Ban-tin-113/triet-pha-duong-day-danh-bac-qua-mang-quy-mo-lon-i717585/",
+    ),
+    Case(
+        "anninhthudo_cms",
+        "https://www.anninhthudo.vn/khoi-to-doi-tuong-lua-dao-chiem-doat-tai-san-qua-mang-xa-hoi-"
+        "post659326.antd",
+    ),
+    Case(
+        "congan_hcm",
+        "https://congan.com.vn/vu-an/phong-chong-ma-tuy/bat-qua-tang-nhom-doi-tuong-van-chuyen-"
+        "ma-tuy_177907.html",
+    ),
+    Case(
+        "baothanhhoa_new",
+        "https://baothanhhoa.vn/cong-an-xa-hoang-hoa-bat-doi-tuong-trom-cap-xe-may-261234.htm",
+    ),
+    Case(
+        "generic_unknown_layout",
+        "https://congan.sonla.gov.vn/canh-bao/canh-giac-voi-thu-doan-gia-danh-cong-an-goi-dien-"
+        "lua-dao/",
+    ),
 ]
 
 
