@@ -27,7 +27,7 @@ from scrapers.errors import FeedError
 from scrapers.feeddates import from_struct_time, parse_feed_date
 from scrapers.records import DiscoverKind, DiscoveryResult, FeedItem
 from scrapers.text import clean_text
-from scrapers.xmlsafety import looks_like_html, strip_dtd
+from scrapers.xmlsafety import has_entity_declarations, looks_like_html, strip_dtd
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,10 @@ def parse_feed(body: bytes, base_url: str) -> DiscoveryResult:
     )
     entries: list[Any] = list(parsed.get("entries") or [])
     problem = _structural_problem(parsed)
+    if problem is not None and "undefined entity" in problem and has_entity_declarations(body):
+        # The feed relies on entities declared in its own DTD, which we never expand:
+        # an entity-expansion attack (billion laughs) or a feed nobody else can read either.
+        raise FeedError("feed uses XML entities declared in its DTD; entity expansion refused")
     if not entries:
         if problem is not None or not parsed.get("version"):
             raise FeedError("not a readable feed: " + (problem or "no feed root element"))

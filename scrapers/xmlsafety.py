@@ -66,6 +66,11 @@ def _reencode(body: bytes, codec: str) -> bytes:
     return _XML_DECL_ENCODING.sub(rb"\1\2utf-8\2", data, count=1)
 
 
+def has_entity_declarations(body: bytes) -> bool:
+    """True when the document declares its own XML entities."""
+    return _ENTITY_DECL.search(body) is not None
+
+
 def strip_dtd(body: bytes) -> bytes:
     """Remove DOCTYPE internal subsets and all <!ENTITY> declarations (UTF-8 out).
 

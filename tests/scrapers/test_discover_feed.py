@@ -90,21 +90,17 @@ def test_rdf_and_rss091() -> None:
 def test_billion_laughs_is_not_expanded() -> None:
     body = billion_laughs(levels=10)
     started = time.monotonic()
-    result = parse_feed(body, "https://example.vn/rss")
-    assert time.monotonic() - started < 2.0
-    assert len(result.items) == 1
-    item = result.items[0]
-    assert item.url == "https://example.vn/a-10001.html"
-    assert "lollol" not in (item.title or "") + (item.summary or "")
+    with pytest.raises(FeedError, match="entity expansion refused"):
+        parse_feed(body, "https://example.vn/rss")
+    assert time.monotonic() - started < 10.0  # hang guard, not a timing claim
 
 
 def test_quadratic_blowup_is_not_expanded() -> None:
     body = quadratic_blowup(entity_size=200_000, refs=20_000)  # would expand to 4 GB
     started = time.monotonic()
-    result = parse_feed(body, "https://example.vn/rss")
-    assert time.monotonic() - started < 5.0
-    assert result.items[0].url == "https://example.vn/a-10002.html"
-    assert "xxxxxxxxxx" not in (result.items[0].summary or "")
+    with pytest.raises(FeedError, match="entity expansion refused"):
+        parse_feed(body, "https://example.vn/rss")
+    assert time.monotonic() - started < 10.0  # hang guard, not a timing claim
 
 
 def test_strip_dtd_removes_subset_entities_and_keeps_the_rest() -> None:
