@@ -78,7 +78,7 @@ def _outermost(figure: Element, marked: set[Element]) -> list[Element]:
 def _is_image_table(table: Element) -> bool:
     if next(table.iter("img"), None) is None:
         return False
-    if any(True for _ in table.iter("table")) and next(table.iterdescendants("table"), None):
+    if next(table.iterdescendants("table"), None) is not None:
         return False  # a layout table holding other tables is not an image box
     return len(element_text(table).split()) <= _MAX_TABLE_CAPTION_WORDS
 

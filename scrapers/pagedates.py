@@ -25,7 +25,11 @@ _PUBLISHED_OTHER = ("pubdate", "datepublished", "publishdate", "dc.date.issued",
 _UPDATED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time")
 _UPDATED_OTHER = ("lastmod", "datemodified", "last-modified", "dc.date.modified")
 _DATE_CLASS = re.compile(r"(?:date|time|publish|posted|ngay|thoigian|timepost|datetime)", re.I)
-_DATE_SHAPE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|\d{1,2}\s+tháng\s+\d{1,2}", re.I)
+_DATE_SHAPE = re.compile(
+    r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|\d{1,2}\s+tháng\s+\d{1,2}"
+    r"|\d+\s*(?:giây|phút|giờ|tiếng|ngày|tuần|'|’)\s*trước|vừa xong|hôm qua",
+    re.I,
+)
 _DATE_ATTRS = ("datetime", "content", "data-time-published", "data-date")
 
 
@@ -147,7 +151,7 @@ def _date_node(page: Page, el: Element) -> DateField | None:
     if not _DATE_CLASS.search(tokens):
         return None
     text = element_text(el, sep=" ")
-    if not 6 <= len(text) <= 80 or not _DATE_SHAPE.search(text):
+    if not 5 <= len(text) <= 80 or not _DATE_SHAPE.search(text):
         return None
     parsed = _parse(page, text)
     return DateField(parsed, text, "generic") if parsed is not None else None
