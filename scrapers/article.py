@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from scrapers.body import BodyResult
 from scrapers.dom import load_tree
@@ -58,13 +59,6 @@ def parse_article(
         raise ArticleParseError(f"no body text: {url}")
     paragraphs, lead = _settle_lead(body, lead, extraction)
     extraction["captions"] = extraction["paragraphs"] if body.captions else "none"
-    authors, extraction["authors"] = resolve_authors(page, body)
-    sections, extraction["section"] = resolve_section(page)
-    tags, extraction["tags"] = resolve_tags(page)
-    published = resolve_published(page)
-    updated = resolve_updated(page)
-    extraction["published_at"], extraction["updated_at"] = published.layer, updated.layer
-    _check_dates(page, published, updated)
     return ArticleRecord(
         url=url,
         canonical_url=page.meta.canonical or url,
@@ -72,19 +66,33 @@ def parse_article(
         lead=lead,
         paragraphs=paragraphs,
         captions=body.captions,
-        authors=authors,
-        section=sections[0] if sections else None,
-        sections=sections,
-        tags=tags,
-        published_at=published.parsed.value if published.parsed else None,
-        updated_at=updated.parsed.value if updated.parsed else None,
-        published_raw=published.raw,
-        updated_raw=updated.raw,
         language=page.meta.language or "vi",
         credits=(body.byline.credit,) if body.byline and body.byline.credit else (),
+        **_described_fields(page, body, extraction),
         extraction={k: v for k, v in extraction.items() if v != "none"},
         warnings=tuple(page.warnings),
     )
+
+
+def _described_fields(page: Page, body: BodyResult, extraction: dict[str, str]) -> dict[str, Any]:
+    """Authors, section, tags and dates, each with its layer recorded in `extraction`."""
+    authors, extraction["authors"] = resolve_authors(page, body)
+    sections, extraction["section"] = resolve_section(page)
+    tags, extraction["tags"] = resolve_tags(page)
+    published = resolve_published(page)
+    updated = resolve_updated(page)
+    extraction["published_at"], extraction["updated_at"] = published.layer, updated.layer
+    _check_dates(page, published, updated)
+    return {
+        "authors": authors,
+        "section": sections[0] if sections else None,
+        "sections": sections,
+        "tags": tags,
+        "published_at": published.parsed.value if published.parsed else None,
+        "updated_at": updated.parsed.value if updated.parsed else None,
+        "published_raw": published.raw,
+        "updated_raw": updated.raw,
+    }
 
 
 def _profiles(page: Page, selectors: Mapping[str, str] | None) -> list[Profile]:
