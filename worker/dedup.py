@@ -18,11 +18,14 @@ from scrapers.urls import article_identity, canonicalize_url, fold_host
 from worker.db.models import Article, ArticleUrl
 
 
+_UNIT_SEP = "\u241e"  # ␞: not whitespace, so clean_text keeps paragraph boundaries
+
+
 def content_hash(record: ArticleRecord) -> str:
-    """sha256 over tone-normalized title, lead and paragraphs (NFC, whitespace, tone, case)."""
-    parts = [tone_key(record.title), tone_key(record.lead or "")]
-    parts.extend(tone_key(p) for p in record.paragraphs)
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+    """sha256 over tone-normalized title, lead and paragraphs (NFC, whitespace, tone, case).
+    Parts are joined with U+241E so a moved paragraph break is a change too."""
+    text = _UNIT_SEP.join([record.title, record.lead or "", *record.paragraphs])
+    return hashlib.sha256(tone_key(text).encode("utf-8")).hexdigest()
 
 
 def feed_hint(item: FeedItem) -> str:

@@ -6,11 +6,11 @@ Functions take the caller's session and never commit (the caller owns the transa
 from __future__ import annotations
 
 import hashlib
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+import zstandard
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,10 @@ from worker.db.models import Article, ArticleRevision, ArticleUrl, Failure, RawP
 from worker.dedup import content_hash
 
 Outcome = Literal["created", "updated", "unchanged"]
+# zstd level 3: ~6x faster than zlib -6 on these pages with a better ratio (bench/ingest.py).
+RAW_CODEC = "zstd"
+_COMPRESSOR = zstandard.ZstdCompressor(level=3)
+_DECOMPRESSOR = zstandard.ZstdDecompressor()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +62,8 @@ def store_raw_page(
         session.add(
             RawPage(
                 sha256=digest,
-                body=zlib.compress(body, 6),
+                body=_COMPRESSOR.compress(body),
+                codec=RAW_CODEC,
                 size=len(body),
                 url=url,
                 content_type=content_type,
@@ -73,13 +78,18 @@ def store_raw_page(
 
 def load_raw_page(session: Session, digest: str) -> bytes | None:
     page = session.get(RawPage, digest)
-    return None if page is None else zlib.decompress(page.body)
+    if page is None:
+        return None
+    if page.codec != RAW_CODEC:
+        raise ValueError(f"raw page {digest} has unknown codec {page.codec!r}")
+    return _DECOMPRESSOR.decompress(page.body)
 
 
 def _add_urls(session: Session, article_id: int, urls: list[str]) -> None:
-    for url in sorted({canonicalize_url(u) for u in urls}):
-        if session.get(ArticleUrl, url) is None:
-            session.add(ArticleUrl(url=url, article_id=article_id))
+    wanted = {canonicalize_url(u) for u in urls}
+    with session.no_autoflush:
+        known = set(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(wanted))))
+    session.add_all(ArticleUrl(url=u, article_id=article_id) for u in sorted(wanted - known))
 
 
 def _add_revision(session: Session, article: Article, data: dict[str, Any], now: datetime) -> None:

@@ -57,12 +57,13 @@ class FeedState(Base):
 
 
 class RawPage(Base):
-    """A fetched page, zlib-compressed and addressed by the sha256 of its bytes."""
+    """A fetched page, compressed (codec "zstd"), addressed by the sha256 of its bytes."""
 
     __tablename__ = "raw_pages"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     body: Mapped[bytes] = mapped_column(BlobType)
+    codec: Mapped[str] = mapped_column(String(10), default="zstd")
     size: Mapped[int] = mapped_column(Integer)
     url: Mapped[str] = mapped_column(String(2000))
     content_type: Mapped[str | None] = mapped_column(String(200))

@@ -60,6 +60,7 @@ def upgrade() -> None:
     op.create_table(
         "raw_pages",
         sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("codec", sa.String(length=10), nullable=False),
         sa.Column(
             "body", sa.LargeBinary().with_variant(postgresql.BYTEA(), "postgresql"), nullable=False
         ),
