@@ -17,7 +17,6 @@ from scrapers.text import tone_key
 from scrapers.urls import article_identity, canonicalize_url, fold_host
 from worker.db.models import Article, ArticleUrl
 
-
 _UNIT_SEP = "\u241e"  # ␞: not whitespace, so clean_text keeps paragraph boundaries
 
 
