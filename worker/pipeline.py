@@ -163,4 +163,4 @@ def _finish(
                 status="ok" if summary.ok else "failed", counts=summary.as_dict(),
             )
         )  # fmt: skip
-    logger.info("source done", extra={"source": source.key, **summary.as_dict()})
+    logger.info("source done", extra={"source": source.key, "counts": summary.as_dict()})

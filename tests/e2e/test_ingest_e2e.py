@@ -125,7 +125,9 @@ def test_removed_article_is_marked(site: FixtureSite, tmp_path: Path, sqlite_url
         result = run_source(ctx, source)
         assert result.removed == 1
         with runtime.sessions() as session:
-            statuses = {row.url: row.status for row in session.execute(select(Article.url, Article.status))}
+            statuses = {
+                row.url: row.status for row in session.execute(select(Article.url, Article.status))
+            }
         assert statuses[specs[1].url] == "removed"
         assert statuses[specs[0].url] == "active"
 
