@@ -24,6 +24,7 @@ def run_cli(
     full_env = {**os.environ, **env}
     return subprocess.run(
         [sys.executable, "-m", "worker.cli", *args],
+        check=False,
         env=full_env,
         input=stdin.decode() if stdin else None,
         capture_output=True,
