@@ -17,6 +17,7 @@ from scrapers.errors import ScrapeError
 from scrapers.records import ArticleRecord
 from scrapers.version import PARSER_VERSION
 from worker.context import IngestContext
+from worker.crashpoints import crash_point
 from worker.db.engine import transaction
 from worker.db.models import Article
 from worker.dedup import find_article, record_identity
@@ -123,6 +124,8 @@ def _store(
             result = update_article(
                 session, existing, record=record, meta=meta, parser_version=PARSER_VERSION
             )
+        session.flush()
+        crash_point("mid_transaction")
         return result.outcome
 
 
@@ -149,6 +152,7 @@ def ingest_url(
         return _fail(ctx, source, url, "fetch", exc)
     except FetchError as exc:
         return _fail(ctx, source, url, "fetch", exc)
+    crash_point("after_fetch")
     if known is not None and (page.status == 304 or page.content_hash == known.raw_sha256):
         return _not_modified(ctx, known, page)
     try:

@@ -39,15 +39,46 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--output", "-o", default="-", help="file path, - for stdout")
 
 
+def _add_runtime(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    for name, text in (
+        ("worker", "run a Celery worker (consumes ingest and re-ingest tasks)"),
+        ("run", "worker and scheduler in one process (laptop mode)"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--concurrency", type=int, default=1)
+        p.add_argument("--pool", choices=("prefork", "solo", "threads"), default=None)
+    sub.add_parser("beat", help="run the scheduler (exactly one per deployment)")
+
+
+def _add_reingest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("reingest", help="request a re-ingest, backfill or re-parse")
+    p.add_argument("--source", metavar="KEY")
+    p.add_argument("--since", help="ISO date/time (Vietnamese time when no offset)")
+    p.add_argument("--until", help="ISO date/time")
+    p.add_argument("--max-pages", type=int, help="pagination depth for the backfill")
+    p.add_argument("--url")
+    p.add_argument("--reparse", action="store_true", help="re-parse stored pages, no fetching")
+    p.add_argument("--parser-version-below", metavar="V")
+    p.add_argument("--key", help="idempotency key: the same key runs once")
+    p.add_argument("--wait", action="store_true", help="show progress until done")
+    p.add_argument("--here", action="store_true", help="execute in this process, no worker")
+    p.add_argument("--json", action="store_true")
+    r = sub.add_parser("requests", help="show re-ingest requests")
+    r.add_argument("id", nargs="?", type=int)
+    r.add_argument("--json", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsworker", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _add_ingest(sub)
     _add_parse(sub)
     _add_export(sub)
-    sub.add_parser("sources", help="show each source's health").add_argument(
-        "--json", action="store_true"
-    )
+    _add_runtime(sub)
+    _add_reingest(sub)
+    sources = sub.add_parser("sources", help="show each source's health")
+    sources.add_argument("--json", action="store_true")
+    sources.add_argument("--resume", metavar="KEY", help="clear an automatic pause")
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=("upgrade", "current"))
     return parser
@@ -58,9 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = get_settings()
         setup_logging(settings)
-        from worker import commands
+        from worker import commands, commands_ops
 
-        handler = getattr(commands, f"cmd_{args.command}")
+        module = commands if hasattr(commands, f"cmd_{args.command}") else commands_ops
+        handler = getattr(module, f"cmd_{args.command}")
         return int(handler(args, settings))
     except NewsworkerError as exc:
         print(f"newsworker: {exc}", file=sys.stderr)

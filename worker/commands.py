@@ -17,10 +17,12 @@ from scrapers.errors import ScrapeError
 from scrapers.serialize import record_to_dict
 from worker.bootstrap import load_configured_sources, open_runtime
 from worker.context import IngestContext
+from worker.db.engine import transaction
 from worker.db.migrate import current_revision, upgrade
 from worker.db.models import Source
 from worker.export import export_rows, write_csv, write_jsonl
 from worker.fetch import Fetcher
+from worker.health import resume_source
 from worker.pipeline import SourceRunSummary, run_source
 from worker.progress import ProgressLine
 from worker.settings import Settings
@@ -155,6 +157,12 @@ def _source_rows(settings: Settings) -> list[dict[str, Any]]:
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    if args.resume:
+        runtime = open_runtime(settings)
+        with transaction(runtime.sessions) as session:
+            resumed = resume_source(session, args.resume)
+        print(f"{args.resume}: {'resumed' if resumed else 'was not paused'}")
+        return 0
     loaded = load_configured_sources(settings)
     stored = {row["key"]: row for row in _source_rows(settings)}
     for key in sorted(set(loaded.sources) | set(stored)):

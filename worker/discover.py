@@ -75,10 +75,13 @@ def _save_state(ctx: IngestContext, source_key: str, url: str, page: FetchedPage
 
 
 def _fetch_document(
-    ctx: IngestContext, source: SourceConfig, url: str, outcome: DiscoverOutcome
+    ctx: IngestContext, source: SourceConfig, url: str, outcome: DiscoverOutcome, force: bool
 ) -> FetchedPage | None:
-    """The document's new bytes, or None when it has not changed since last time."""
-    etag, last_modified, body_hash = _load_state(ctx, source.key, url)
+    """The document's new bytes, or None when it has not changed since last time
+    (`force`: fetch and parse unconditionally, for re-ingests and backfills)."""
+    etag, last_modified, body_hash = (
+        (None, None, None) if force else _load_state(ctx, source.key, url)
+    )
     page = ctx.fetcher.fetch(
         url, etag=etag, last_modified=last_modified, min_delay=source.min_delay_seconds
     )
@@ -90,14 +93,20 @@ def _fetch_document(
 
 
 def _discover_entry(
-    ctx: IngestContext, source: SourceConfig, entry: DiscoverEntry, outcome: DiscoverOutcome
+    ctx: IngestContext,
+    source: SourceConfig,
+    entry: DiscoverEntry,
+    outcome: DiscoverOutcome,
+    *,
+    force: bool = False,
+    max_pages: int | None = None,
 ) -> None:
     parse = _parser_for(entry)
     queue, seen = [str(entry.url)], set[str]()
-    while queue and len(seen) < entry.max_pages:
+    while queue and len(seen) < (max_pages or entry.max_pages):
         url = queue.pop(0)
         seen.add(url)
-        page = _fetch_document(ctx, source, url, outcome)
+        page = _fetch_document(ctx, source, url, outcome, force)
         if page is None:
             continue
         result = call_with_time_limit(partial(parse, page), ctx.settings.parse_timeout_seconds)
@@ -106,12 +115,19 @@ def _discover_entry(
         queue.extend(u for u in result.next_pages if u not in seen and u not in queue)
 
 
-def discover_source(ctx: IngestContext, source: SourceConfig) -> DiscoverOutcome:
-    """Run every discover entry; one failing entry is recorded and the others still run."""
+def discover_source(
+    ctx: IngestContext,
+    source: SourceConfig,
+    *,
+    force: bool = False,
+    max_pages: int | None = None,
+) -> DiscoverOutcome:
+    """Run every discover entry; one failing entry is recorded and the others still run.
+    `force` ignores validators; `max_pages` overrides each entry's pagination depth."""
     outcome = DiscoverOutcome()
     for entry in source.discover:
         try:
-            _discover_entry(ctx, source, entry, outcome)
+            _discover_entry(ctx, source, entry, outcome, force=force, max_pages=max_pages)
         except (FetchError, ScrapeError) as exc:
             logger.warning(
                 "discovery failed",

@@ -6,6 +6,7 @@ check backs off); failures of single articles are recorded as failures, not sour
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,17 @@ from worker.errors import RateLimited
 from worker.sources import SourceConfig
 
 MAX_BACKOFF = timedelta(hours=24)
+
+
+def resume_source(session: Session, key: str) -> bool:
+    """Clear an auto-pause (operator action). True when the source was paused."""
+    row = session.get(Source, key)
+    if row is None or row.paused_reason is None:
+        return False
+    row.paused_reason = None
+    row.consecutive_errors = 0
+    row.next_check_at = None
+    return True
 
 
 def sync_source(session: Session, source: SourceConfig) -> Source:
@@ -31,13 +43,17 @@ def sync_source(session: Session, source: SourceConfig) -> Source:
     return row
 
 
-def backoff_delay(source: SourceConfig, consecutive_errors: int) -> timedelta:
-    """interval × 2^(errors-1), capped at a day: a failing site is asked less and less."""
+def backoff_delay(
+    source: SourceConfig, consecutive_errors: int, jitter: float | None = None
+) -> timedelta:
+    """interval × 2^(errors-1), capped at a day, ±10% jitter so sources that failed
+    together (one outage) do not all come back in the same minute."""
     base = timedelta(minutes=source.interval_minutes)
     if consecutive_errors <= 0:
         return base
     grown: timedelta = base * (2 ** min(consecutive_errors - 1, 10))
-    return min(grown, max(MAX_BACKOFF, base))
+    spread = random.uniform(-0.1, 0.1) if jitter is None else jitter
+    return min(grown, max(MAX_BACKOFF, base)) * (1 + spread)
 
 
 def record_source_result(
@@ -46,6 +62,8 @@ def record_source_result(
     errors: list[tuple[str, Exception]],
     counts: dict[str, Any],
     now: datetime,
+    *,
+    pause_after: int = 10,
 ) -> None:
     row = sync_source(session, source)
     row.last_run_at = now
@@ -62,6 +80,10 @@ def record_source_result(
         row.next_check_at = now + backoff_delay(source, 0)
         return
     row.consecutive_errors += 1
+    if row.consecutive_errors >= pause_after:
+        row.paused_reason = (
+            f"paused after {row.consecutive_errors} consecutive failures; last: {row.last_error}"
+        )
     delay = backoff_delay(source, row.consecutive_errors)
     retry_after = max(
         (e.retry_after or 0 for _, e in errors if isinstance(e, RateLimited)), default=0

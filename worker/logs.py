@@ -46,3 +46,5 @@ def setup_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
+    # Migrations run on every embedded start; their INFO lines are noise there.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -156,7 +156,10 @@ def _finish(
     started: datetime,
 ) -> None:
     with transaction(ctx.sessions) as session:
-        record_source_result(session, source, found.errors, summary.as_dict(), ctx.clock())
+        record_source_result(
+            session, source, found.errors, summary.as_dict(), ctx.clock(),
+            pause_after=ctx.settings.pause_after_failures,
+        )  # fmt: skip
         session.add(
             IngestRun(
                 source_key=source.key, started_at=started, finished_at=ctx.clock(),

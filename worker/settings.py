@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     respect_robots: bool = True
     politeness: bool = True  # per-host delays from the source files; off for benchmarks
     parse_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    # Celery (worker/celery_app.py). The broker's visibility timeout must exceed the hard
+    # time limit, or a slow task would be handed to a second worker while still running.
+    task_soft_time_limit: int = Field(default=900, ge=10)
+    task_time_limit: int = Field(default=1000, ge=15)
+    broker_visibility_timeout: int = Field(default=3600, ge=30)
+    dispatch_interval_seconds: float = Field(default=60.0, gt=0)
+    pause_after_failures: int = Field(default=10, ge=1)
+    watchdog_seconds: float = Field(default=300.0, ge=0)  # 0 turns the watchdog off
     log_json: bool = False
     log_level: str = "INFO"
 

@@ -157,14 +157,17 @@ def update_article(
     record: ArticleRecord,
     meta: PageMeta,
     parser_version: str,
+    any_field: bool = False,
 ) -> StoreResult:
-    """New revision when the normalized text changed; otherwise only fetch state moves."""
+    """New revision when the normalized text changed (or, with `any_field`, as for a
+    re-parse, when any field of the record changed); otherwise only fetch state moves."""
     _touch(article, meta)
     _add_urls(session, article.id, [meta.url, record.canonical_url])
     new_hash = content_hash(record)
-    if new_hash == article.content_hash and article.status == "active":
-        return StoreResult("unchanged", article.id, article.revision)
     data = record_to_dict(record)
+    same = new_hash == article.content_hash and (not any_field or data == article.record)
+    if same and article.status == "active":
+        return StoreResult("unchanged", article.id, article.revision)
     article.revision += 1
     article.content_hash = new_hash
     article.record = data

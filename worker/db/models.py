@@ -38,6 +38,11 @@ class Source(Base):
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_reason: Mapped[str | None] = mapped_column(Text)
     last_counts: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # Scheduling (worker/schedule.py): a dispatcher claims a due source with a lease; the
+    # ingest task that holds the lease token starts the run once (running_token).
+    lease_token: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    running_token: Mapped[str | None] = mapped_column(String(64))
 
 
 class FeedState(Base):
@@ -153,3 +158,24 @@ class IngestRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default="running")
     counts: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class ReingestRequest(Base):
+    """A durable manual re-ingest request, executed by a task, idempotent by key."""
+
+    __tablename__ = "reingest_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # source | url | reparse
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
