@@ -10,8 +10,9 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from worker.db.engine import transaction
 from worker.db.models import Source
 from worker.errors import RateLimited
 from worker.sources import SourceConfig
@@ -41,6 +42,12 @@ def sync_source(session: Session, source: SourceConfig) -> Source:
     row.province = source.province
     row.enabled = source.enabled
     return row
+
+
+def ensure_source(sessions: sessionmaker[Session], source: SourceConfig) -> None:
+    """Make sure the source's row exists (and matches its file) before anything refers to it."""
+    with transaction(sessions) as session:
+        sync_source(session, source)
 
 
 def backoff_delay(

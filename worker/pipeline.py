@@ -21,7 +21,7 @@ from worker.db.engine import transaction
 from worker.db.models import Article, IngestRun
 from worker.dedup import feed_hint, find_for_item
 from worker.discover import DiscoverOutcome, discover_source
-from worker.health import record_source_result, sync_source
+from worker.health import ensure_source, record_source_result
 from worker.sources import SourceConfig
 
 logger = logging.getLogger(__name__)
@@ -130,8 +130,7 @@ def run_source(
     """One full cycle for one source. Never raises for bad input; returns the counts."""
     summary = SourceRunSummary(source.key)
     started = ctx.clock()
-    with transaction(ctx.sessions) as session:
-        sync_source(session, source)
+    ensure_source(ctx.sessions, source)
     with ctx.timings.measure("discover"):
         found = discover_source(ctx, source)
     summary.discovered = len(found.items)

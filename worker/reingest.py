@@ -24,6 +24,7 @@ from worker.db.models import Article
 from worker.dedup import find_for_item
 from worker.discover import discover_source
 from worker.errors import NewsworkerError
+from worker.health import ensure_source
 from worker.sources import SourceConfig
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -79,6 +80,7 @@ def reingest_source(
     progress: Progress,
 ) -> dict[str, Any]:
     source = _source(sources, str(params.get("source")))
+    ensure_source(ctx.sessions, source)
     since = parse_window_bound(params.get("since"))
     until = parse_window_bound(params.get("until"))
     found = discover_source(ctx, source, force=True, max_pages=params.get("max_pages"))
@@ -120,6 +122,7 @@ def reingest_url(
     source = _source(sources, str(key)) if key else source_for_url(sources, url)
     if source is None:
         raise ReingestError(f"no configured source covers {url}; name one with --source")
+    ensure_source(ctx.sessions, source)
     outcome = ingest_url(ctx, source, url, known=_forced(ctx, FeedItem(url=url)))
     progress(1, 1)
     return {"source": source.key, "url": url, "outcome": outcome}

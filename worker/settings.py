@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     task_soft_time_limit: int = Field(default=900, ge=10)
     task_time_limit: int = Field(default=1000, ge=15)
     broker_visibility_timeout: int = Field(default=3600, ge=30)
+    # A lease outlives the hard time limit by this much (worker/tasks.py lease_length):
+    # a run that died keeps its source leased this long past the hard limit.
+    lease_grace_seconds: int = Field(default=60, ge=0)
     dispatch_interval_seconds: float = Field(default=60.0, gt=0)
     pause_after_failures: int = Field(default=10, ge=1)
     watchdog_seconds: float = Field(default=300.0, ge=0)  # 0 turns the watchdog off

@@ -47,8 +47,10 @@ def reset_runtime() -> None:
 
 
 def lease_length() -> timedelta:
-    """A lease outlives the hard time limit, so a running task never loses it."""
-    return timedelta(seconds=get_settings().task_time_limit + 60)
+    """A lease outlives the hard time limit (by NEWSWORKER_LEASE_GRACE_SECONDS), so a
+    running task never loses it."""
+    settings = get_settings()
+    return timedelta(seconds=settings.task_time_limit + settings.lease_grace_seconds)
 
 
 @app.task(name="newsworker.dispatch", acks_late=False)
