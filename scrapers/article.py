@@ -32,8 +32,9 @@ from scrapers.leads import strip_outlet_marker
 from scrapers.pagedates import DateField, resolve_published, resolve_updated
 from scrapers.records import ArticleRecord
 from scrapers.text import fold_key
+from scrapers.version import PARSER_VERSION
 
-PARSER_VERSION = "1"
+__all__ = ["PARSER_VERSION", "parse_article"]
 
 
 def parse_article(

@@ -114,8 +114,10 @@ def remove_junk(root: Element, drop: tuple[str, ...] = ()) -> None:
 
 
 def _is_junk_box(el: Element) -> bool:
-    if not is_block(el):
-        return False  # inline links such as PLO's "cms-relate" keyword links are text
+    if not is_block(el) or el.tag in ("article", "main"):
+        # inline links such as PLO's "cms-relate" keyword links are text; an <article>
+        # carries its own taxonomy classes ("tag-x", "category-y"), not a widget's
+        return False
     if (el.get("type") or "").lower().startswith("related"):
         return True
     if (el.get("data-module") or "").lower().startswith("related"):
