@@ -1,0 +1,235 @@
+"""Crime mentions (pure): text in, CrimeMention records out.
+
+Rules live in data/crimes.toml. Order of evidence:
+1. quoted charge names after tội / hành vi (tội “Lừa đảo chiếm đoạt tài sản” → 174),
+   including lists (tội “A” và “B”); a quote not in the table keeps its text as label;
+2. official names and press terms in running text, one alternation pass, longest first
+   ("tín dụng đen" → 201 with its other candidates, "đánh bạc" → 321/322);
+3. administrative violations (xử phạt hành chính …) are kept as `administrative` mentions,
+   and crime terms in the same sentence are flagged administrative.
+Context per sentence: quoted → charge; else warning, summary, charge cues; else incident.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from scrapers.police.model_events import CrimeContext, CrimeMention
+from scrapers.police.rules import (
+    Prepared,
+    alternation,
+    compile_terms,
+    key_of,
+    prepare,
+    sentence_index,
+    sentences,
+    squash,
+    table,
+)
+
+_OPEN, _CLOSE = '“"«', '”"»'
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    label: str
+    articles: tuple[str, ...]
+    primary: str | None
+    chapter: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    terms: dict[str, _Term]
+    charges: dict[str, str]  # key of official name → article
+    term_re: re.Pattern[str]
+    quoted_re: re.Pattern[str]
+    more_quoted_re: re.Pattern[str]
+    admin_re: re.Pattern[str]
+    context_re: dict[str, re.Pattern[str]]
+    chapters: tuple[tuple[str, int, int], ...]
+
+
+def chapter_of(article: str | None) -> str | None:
+    """BLHS 2015 chapter of an article number ("256a" → "XX")."""
+    if not article:
+        return None
+    digits = re.match(r"\d+", article)
+    if digits is None:
+        return None
+    number = int(digits.group(0))
+    for roman, first, last in _rules().chapters:
+        if first <= number <= last:
+            return roman
+    return None
+
+
+@cache
+def _rules() -> _Rules:
+    data: dict[str, Any] = table("crimes")
+    charges = {key_of(name): art for name, art in data["charges"].items()}
+    terms: dict[str, _Term] = {}
+    for name, art in data["charges"].items():
+        terms[key_of(name)] = _Term(name, (art,), art, None)
+    for name, spec in data["terms"].items():
+        arts = tuple(spec["articles"])
+        terms[key_of(name)] = _Term(spec["label"], arts, spec.get("primary"), spec.get("chapter"))
+    intro = alternation(data["charge_intro"])
+    quote = rf"\s*[{_OPEN}]([^{_OPEN}{_CLOSE}\n]{{2,200}})[{_CLOSE}]"
+    return _Rules(
+        terms=terms,
+        charges=charges,
+        term_re=compile_terms(list(data["charges"]) + list(data["terms"])),
+        quoted_re=re.compile(intro + quote),
+        more_quoted_re=re.compile(
+            rf"\s*(?:,|;|và|hoặc)\s*(?:tội\s*)?[{_OPEN}]([^{_CLOSE}\n]{{2,200}})[{_CLOSE}]"
+        ),
+        admin_re=compile_terms(data["administrative"]),
+        context_re={k: compile_terms(v) for k, v in data["context"].items()},
+        chapters=tuple((c[0], int(c[1]), int(c[2])) for c in data["chapters"]),
+    )
+
+
+def extract_crimes(text: str) -> tuple[CrimeMention, ...]:
+    """Crime mentions in document order; each term occurrence once (first per sentence)."""
+    prep = prepare(text)
+    rules = _rules()
+    spans = sentences(prep)
+    contexts = _sentence_contexts(prep, spans, rules)
+    admin_sentences = {sentence_index(spans, m.start()) for m in rules.admin_re.finditer(prep.key)}
+    out: list[CrimeMention] = []
+    covered: list[tuple[int, int]] = []
+    for start, end in _quoted(prep, rules):
+        covered.append((start, end))
+        idx = sentence_index(spans, start)
+        out.append(_quoted_mention(prep, rules, start, end, idx in admin_sentences))
+    seen: set[tuple[int, str]] = set()
+    for m in rules.term_re.finditer(prep.key):
+        if any(s <= m.start() < e for s, e in covered):
+            continue
+        idx = sentence_index(spans, m.start())
+        key = squash(m.group(0))
+        term = rules.terms[key]
+        if (idx, key) in seen:
+            continue
+        seen.add((idx, key))
+        out.append(_term_mention(prep, m, term, contexts[idx], idx in admin_sentences))
+    out.extend(_admin_mentions(prep, rules, spans, contexts))
+    out.sort(key=lambda c: c.start)
+    return tuple(out)
+
+
+def _quoted(prep: Prepared, rules: _Rules) -> list[tuple[int, int]]:
+    """Spans (inside the quotes) of quoted charge names, lists included."""
+    found: list[tuple[int, int]] = []
+    for m in rules.quoted_re.finditer(prep.key):
+        found.append((m.start(1), m.end(1)))
+        pos = m.end()
+        while (more := rules.more_quoted_re.match(prep.key, pos)) is not None:
+            found.append((more.start(1), more.end(1)))
+            pos = more.end()
+    return found
+
+
+def _quoted_mention(
+    prep: Prepared, rules: _Rules, start: int, end: int, administrative: bool
+) -> CrimeMention:
+    surface = prep.text[start:end].strip()
+    key = squash(prep.key[start:end])
+    article = rules.charges.get(key)
+    articles: tuple[str, ...] = (article,) if article else ()
+    label, chapter = surface, chapter_of(article)
+    if article is None:
+        inner = rules.term_re.search(key)
+        if inner is not None:
+            term = rules.terms[squash(inner.group(0))]
+            article, articles = term.primary, term.articles
+            chapter = term.chapter or chapter_of(term.primary)
+    return CrimeMention(
+        surface=surface,
+        label=label,
+        article=article,
+        articles=articles,
+        chapter=chapter,
+        context="charge",
+        quoted_charge=True,
+        administrative=administrative,
+        start=start,
+        end=end,
+    )
+
+
+def _term_mention(
+    prep: Prepared, m: re.Match[str], term: _Term, context: CrimeContext, administrative: bool
+) -> CrimeMention:
+    start, end = m.start(), m.end()
+    # "tội phạm tín dụng đen": keep the category word in the surface, as written.
+    if prep.key.endswith("tội phạm ", 0, start) and not m.group(0).startswith("tội phạm"):
+        start -= len("tội phạm ")
+    chapters = {chapter_of(a) for a in term.articles}
+    chapter = term.chapter or chapter_of(term.primary)
+    if chapter is None and len(chapters) == 1:
+        chapter = chapters.pop()
+    return CrimeMention(
+        surface=prep.text[start:end],
+        label=term.label,
+        article=term.primary,
+        articles=term.articles,
+        chapter=chapter,
+        context=context,
+        quoted_charge=False,
+        administrative=administrative,
+        start=start,
+        end=end,
+    )
+
+
+def _admin_mentions(
+    prep: Prepared, rules: _Rules, spans: list[tuple[int, int]], contexts: list[CrimeContext]
+) -> list[CrimeMention]:
+    out: list[CrimeMention] = []
+    seen: set[int] = set()
+    for m in rules.admin_re.finditer(prep.key):
+        idx = sentence_index(spans, m.start())
+        if idx in seen:
+            continue
+        seen.add(idx)
+        context = contexts[idx] if contexts[idx] != "charge" else "incident"
+        out.append(
+            CrimeMention(
+                surface=prep.text[m.start() : m.end()],
+                label="vi phạm hành chính",
+                article=None,
+                articles=(),
+                chapter=None,
+                context=context,
+                quoted_charge=False,
+                administrative=True,
+                start=m.start(),
+                end=m.end(),
+            )
+        )
+    return out
+
+
+def _sentence_contexts(
+    prep: Prepared, spans: list[tuple[int, int]], rules: _Rules
+) -> list[CrimeContext]:
+    """Context of every sentence from one pass per cue list."""
+    hits: dict[str, set[int]] = {}
+    for name, pattern in rules.context_re.items():
+        hits[name] = {sentence_index(spans, m.start()) for m in pattern.finditer(prep.key)}
+    out: list[CrimeContext] = []
+    for idx in range(len(spans)):
+        if idx in hits["warning"]:
+            out.append("warning")
+        elif idx in hits["summary"]:
+            out.append("summary")
+        elif idx in hits["charge"]:
+            out.append("charge")
+        else:
+            out.append("incident")
+    return out

@@ -1,0 +1,103 @@
+"""Figures (pure): text in, Figure records out (domain notes §5.3).
+
+One regex pass: [qualifier] number [scale [number scale]] unit [trở lên] [subject].
+Vietnamese number style: thousands dot ("1.500 viên", "2.000.000 đồng"), decimal comma
+("2,7 kg"); a dot followed by other than three digits is an English decimal ("2.5 kg").
+A figure needs a unit from data/figures.toml, except money with a scale word ("1,2 tỷ" →
+VND). Guards: no digit/dot/slash touching the number (dates "19/6", document numbers
+"12/2020/QĐ-UBND", phone numbers "0693.187.200", ranges "2015-2020"), and no reference word
+right before it ("Điều 174", "SN 1990", "năm 2020", "Km 12").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, cast
+
+from scrapers.police.model_events import Figure, Qualifier
+from scrapers.police.rules import Prepared, alternation, key_of, prepare, squash, table
+
+_NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
+_MONEY_SCALES = frozenset({1e6, 1e9})
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    figure_re: re.Pattern[str]
+    blocked_re: re.Pattern[str]
+    qualifiers: dict[str, Qualifier]
+    post: dict[str, Qualifier]
+    scales: dict[str, float]
+    units: dict[str, str]
+
+
+@cache
+def _rules() -> _Rules:
+    data: dict[str, Any] = table("figures")
+    scales = alternation(data["scales"])
+    pattern = (
+        rf"(?:(?P<q>{alternation(data['qualifiers'])})\s+)?"
+        rf"(?<![\d.,/])(?P<num>{_NUMBER})(?![.,/-]?\d)"
+        rf"(?:\s*(?P<scale>{scales})(?:\s+(?P<num2>\d{{1,3}})\s*(?P<scale2>{scales}))?)?"
+        rf"(?:\s*(?P<unit>{alternation(data['units'], left_bound=False)}))?"
+        rf"(?:\s+(?P<post>{alternation(data['post_qualifiers'])}))?"
+        rf"(?:\s+(?:loại\s+)?(?P<subj>{alternation(data['subjects'])}))?"
+    )
+    blocked = alternation(data["blocked_before"])
+    return _Rules(
+        figure_re=re.compile(pattern),
+        blocked_re=re.compile(blocked + r"\s*[:.]?\s*$"),
+        qualifiers={key_of(k): cast(Qualifier, v) for k, v in data["qualifiers"].items()},
+        post={key_of(k): cast(Qualifier, v) for k, v in data["post_qualifiers"].items()},
+        scales={key_of(k): float(v) for k, v in data["scales"].items()},
+        units={key_of(k): v for k, v in data["units"].items()},
+    )
+
+
+def parse_number(raw: str) -> float:
+    """'1.500' → 1500, '2,7' → 2.7, '2.000.000' → 2e6, '2.5' → 2.5 (English decimal)."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", raw):
+        return float(raw.replace(".", "").replace(",", "."))
+    return float(raw.replace(",", "."))
+
+
+def extract_figures(text: str) -> tuple[Figure, ...]:
+    """Figures in document order."""
+    prep = prepare(text)
+    rules = _rules()
+    out: list[Figure] = []
+    for m in rules.figure_re.finditer(prep.key):
+        figure = _figure(prep, rules, m)
+        if figure is not None:
+            out.append(figure)
+    return tuple(out)
+
+
+def _figure(prep: Prepared, rules: _Rules, m: re.Match[str]) -> Figure | None:
+    value = parse_number(m["num"])
+    scale = rules.scales[m["scale"]] if m["scale"] else 1.0
+    unit = rules.units[squash(m["unit"])] if m["unit"] else None
+    if unit is None:
+        if scale not in _MONEY_SCALES:
+            return None
+        unit = "VND"  # "thiệt hại 1,2 tỷ": money is the only unit-less scaled amount
+    if rules.blocked_re.search(prep.key, max(0, m.start("num") - 24), m.start("num")):
+        return None
+    value *= scale
+    if m["num2"] and m["scale2"]:
+        value += float(m["num2"]) * rules.scales[m["scale2"]]
+    qualifier: Qualifier = rules.qualifiers[squash(m["q"])] if m["q"] else "="
+    if m["post"]:
+        qualifier = rules.post[squash(m["post"])]
+    start = m.start("q") if m["q"] else m.start("num")
+    return Figure(
+        surface=prep.text[start : m.end()],
+        value=value,
+        unit=unit,
+        qualifier=qualifier,
+        subject=squash(m["subj"]) if m["subj"] else None,
+        start=start,
+        end=m.end(),
+    )

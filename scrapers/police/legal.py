@@ -1,0 +1,151 @@
+"""Legal actions (pure): text in, LegalAction records out.
+
+Verb phrases come from data/legal.toml (one alternation pass). For each action:
+- subjects: person names (a known family name + capitalised syllables) or anonymised
+  initials ("N.V.A.", "Nguyễn Văn T.") after the verb, in the same sentence, up to the next
+  action and within a window; initials are kept as written, never expanded;
+- authority: the authority phrase (Cơ quan CSĐT …, VKSND …, TAND …) opening the sentence
+  before its first action, cut before "đã", "vừa", "ra quyết định", …
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+
+from scrapers.police.model_events import LegalAction
+from scrapers.police.rules import (
+    Prepared,
+    compile_terms,
+    key_of,
+    prepare,
+    sentence_index,
+    sentences,
+    squash,
+    table,
+)
+
+# Upper-case Vietnamese letters (A-Z, Đ and every precomposed capital with marks).
+_UPPER = "".join(ch for ch in map(chr, range(0x41, 0x1EFA)) if ch.isalpha() and ch.isupper())
+_CAP = rf"[{_UPPER}][^\W\d_]*"
+_INITIALS = rf"(?<![^\W_])[{_UPPER}]\.(?:\s?[{_UPPER}]\.){{1,3}}"
+# Authority phrase ends before these words (key form).
+_AUTH_CUT = re.compile(
+    r"\s+(?:đã|vừa|đang|ra|tiến hành|quyết định|có quyết định|ban hành|tiếp tục|phối hợp)\b|[,;:(]"
+)
+
+# Text allowed between two chained verbs ("khởi tố vụ án, khởi tố bị can và bắt tạm giam").
+_CHAIN = re.compile(r"[\s,;]*(?:(?:và|đồng thời|rồi)\s+)?(?:ra\s+)?(?:quyết định\s+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    action_re: re.Pattern[str]
+    slugs: dict[str, str]
+    ignore_re: re.Pattern[str]
+    name_re: re.Pattern[str]
+    authority_re: re.Pattern[str]
+    window: int
+    max_authority: int
+    subject_before: frozenset[str]
+    no_subjects: frozenset[str]
+
+
+@cache
+def _rules() -> _Rules:
+    data: dict[str, Any] = table("legal")
+    slugs = {key_of(p): slug for slug, phrases in data["actions"].items() for p in phrases}
+    surnames = "|".join(sorted(map(re.escape, data["subjects"]["surnames"]), key=len, reverse=True))
+    name = rf"(?<![^\W_])(?:{surnames})(?:\s+(?:{_CAP}|[{_UPPER}]\.))" + r"{1,4}"
+    return _Rules(
+        action_re=compile_terms(slugs),
+        slugs=slugs,
+        ignore_re=compile_terms(data["ignore"]),
+        name_re=re.compile(rf"{name}|{_INITIALS}"),
+        authority_re=compile_terms(data["authority"]["heads"]),
+        window=int(data["subjects"]["window"]),
+        max_authority=int(data["authority"]["max_length"]),
+        subject_before=frozenset(data["subjects"]["subject_before"]),
+        no_subjects=frozenset(data["subjects"]["no_subjects"]),
+    )
+
+
+def extract_legal_actions(text: str) -> tuple[LegalAction, ...]:
+    """Legal actions in document order, with subjects and authority where stated."""
+    prep = prepare(text)
+    rules = _rules()
+    ignored = [(m.start(), m.end()) for m in rules.ignore_re.finditer(prep.key)]
+    matches = [
+        m
+        for m in rules.action_re.finditer(prep.key)
+        if not any(s <= m.start() < e for s, e in ignored)
+    ]
+    spans = sentences(prep)
+    authorities: dict[int, str | None] = {}
+    out: list[LegalAction] = []
+    for i, m in enumerate(matches):
+        idx = sentence_index(spans, m.start())
+        if idx not in authorities:
+            authorities[idx] = _authority(prep, rules, spans[idx][0], m.start())
+        action = rules.slugs[squash(m.group(0))]
+        if action in rules.no_subjects:
+            subjects: tuple[str, ...] = ()
+        elif action in rules.subject_before:
+            lo = max(spans[idx][0], matches[i - 1].end() if i else 0, m.start() - rules.window)
+            subjects = _subjects(prep, rules, lo, m.start())
+        else:
+            hi = min(spans[idx][1], m.end() + rules.window)
+            hi = min(hi, matches[i + 1].start()) if i + 1 < len(matches) else hi
+            subjects = _subjects(prep, rules, m.end(), hi)
+        out.append(
+            LegalAction(
+                action=action,
+                surface=prep.text[m.start() : m.end()],
+                subjects=subjects,
+                authority=authorities[idx],
+                start=m.start(),
+                end=m.end(),
+            )
+        )
+    return tuple(_share_subjects(prep, out, rules.no_subjects))
+
+
+def _share_subjects(
+    prep: Prepared, actions: list[LegalAction], no_subjects: frozenset[str]
+) -> list[LegalAction]:
+    """ "khởi tố bị can, bắt tạm giam Nguyễn Văn A": chained verbs share the subjects."""
+    for i in range(len(actions) - 2, -1, -1):
+        cur, nxt = actions[i], actions[i + 1]
+        if cur.subjects or not nxt.subjects or cur.action in no_subjects:
+            continue
+        if _CHAIN.fullmatch(prep.key, cur.end, nxt.start):
+            actions[i] = replace(cur, subjects=nxt.subjects)
+    return actions
+
+
+def _subjects(prep: Prepared, rules: _Rules, start: int, end: int) -> tuple[str, ...]:
+    segment = _unquoted(prep.text[start:end])
+    found: list[str] = []
+    for m in rules.name_re.finditer(segment):
+        name = m.group(0).strip()
+        if name not in found:
+            found.append(name)
+    return tuple(found)
+
+
+def _unquoted(segment: str) -> str:
+    """Blank quoted charge names so "tội “Giết người”" is not read as a person."""
+    return re.sub(r"[“\"«][^”\"»]*[”\"»]", lambda m: " " * len(m.group(0)), segment)
+
+
+def _authority(prep: Prepared, rules: _Rules, sent_start: int, action_start: int) -> str | None:
+    lo = max(sent_start, action_start - rules.max_authority)
+    m = rules.authority_re.search(prep.key, lo, action_start)
+    if m is None:
+        return None
+    cut = _AUTH_CUT.search(prep.key, m.end(), action_start)
+    end = cut.start() if cut is not None else action_start
+    surface = prep.text[m.start() : end].strip(" ,;")
+    return surface or None

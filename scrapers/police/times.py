@@ -1,0 +1,135 @@
+"""Event times in the body (pure): text + publish date in, EventTime records out.
+
+Forms (domain notes §5.1): "Sáng 19-6", "khoảng 22h30 ngày 15/6", "23h25’ ngày 26/5",
+"Ngày 27.7", "trưa 14/6", "lúc 22 giờ 30 phút ngày 15/6/2020", "8h sáng 19/6",
+"ngày 19 tháng 6 năm 2020", and relative ones: "rạng sáng cùng ngày", "chiều hôm sau",
+"khoảng 23h cùng ngày", "đến 2h" (the date of the previous time).
+
+A year-less day-month needs a cue (part of day, lúc/khoảng/vào/từ/đến, ngày/hôm, a clock
+time) and takes its year from the publish date through scrapers.dates.parse_vn_datetime
+(nearest year, the past preferred: "Tối 30-12" published 2 January → previous year);
+`year_inferred` records it. Times are local (Asia/Ho_Chi_Minh).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from scrapers.dates import VN_TZ, parse_vn_datetime
+from scrapers.police.model_events import EventTime, TimePrecision
+from scrapers.police.rules import prepare, squash
+
+_POD = r"rạng sáng|sáng sớm|sáng|trưa|chiều tối|chiều|tối|đêm khuya|nửa đêm|đêm|khuya"
+_TIME_RE = re.compile(
+    r"(?<![^\W_])(?=[rstcđknvlh\d])"
+    rf"(?:(?P<pod>{_POD})\s+)?"
+    r"(?:(?P<cue>vào lúc|vào khoảng|lúc|khoảng|vào|từ|đến|tới)\s+)?"
+    r"(?:(?P<h>\d{1,2})\s*(?:h|g|giờ)(?:\s*(?P<mi>\d{1,2})\s*(?:'|’|phút)?)?(?![^\W_])\s*"
+    r"(?:(?P<pod2>sáng|trưa|chiều|tối|đêm|khuya)\s*)?(?:,\s*)?)?"
+    r"(?:(?P<dayword>ngày|hôm|đêm)\s+(?=\d))?"
+    r"(?:(?P<d>\d{1,2})(?:(?P<sep>[-/.])|\s+tháng\s+)(?P<mo>\d{1,2})"
+    r"(?:(?:(?P=sep)|\s+năm\s+)(?P<y>\d{4}))?(?![\d/.-]*\d)"
+    r"|(?P<rel>cùng ngày|ngày hôm sau|hôm sau|hôm đó))?"
+)
+# Part of day → the 12-hour readings it lifts by 12 ("3h chiều" → 15h, "10h đêm" → 22h).
+_PM_WINDOW = {
+    "chiều": (0, 12),
+    "tối": (0, 12),
+    "chiều tối": (0, 12),
+    "đêm": (6, 12),
+    "đêm khuya": (6, 12),
+    "khuya": (6, 12),
+    "trưa": (0, 6),
+}
+
+
+def extract_event_times(text: str, *, published: datetime | None) -> tuple[EventTime, ...]:
+    """Event times in document order, resolved against `published` where needed."""
+    prep = prepare(text)
+    reference = _aware(published) if published is not None else None
+    out: list[EventTime] = []
+    previous: date | None = None
+    for m in _TIME_RE.finditer(prep.key):
+        if not (m["d"] or m["rel"] or (m["h"] and (m["cue"] or m["pod"] or m["pod2"]))):
+            continue
+        if m["d"] and not (m["y"] or m["pod"] or m["cue"] or m["h"] or m["dayword"]):
+            continue  # bare "3-1", "1/2": no cue, not a date
+        event = _resolve(m, prep.text[m.start() : m.end()].strip(" ,"), reference, previous)
+        if event is None:
+            continue
+        out.append(event)
+        if event.start is not None:
+            previous = date.fromisoformat(event.start[:10])
+    return tuple(out)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=VN_TZ)
+
+
+def _resolve(
+    m: re.Match[str], surface: str, reference: datetime | None, previous: date | None
+) -> EventTime | None:
+    day, year_inferred, relative = _day(m, reference, previous)
+    if m["d"] and day is None and reference is not None:
+        return None  # impossible date (31-2) or not a date at all
+    pod = m["pod"] or m["pod2"]
+    clock = _clock(m, pod)
+    if m["h"] and clock is None:
+        return None
+    precision: TimePrecision = "day"
+    if clock is not None:
+        precision = "minute" if m["mi"] else "hour"
+    elif pod:
+        precision = "part_of_day"
+    start: str | None = None
+    if day is not None:
+        start = day.isoformat()
+        if clock is not None:
+            hour, minute = clock
+            start = datetime(day.year, day.month, day.day, hour, minute, tzinfo=VN_TZ).isoformat()
+    return EventTime(
+        surface=surface,
+        start=start,
+        precision=precision,
+        part_of_day=squash(pod) if pod else None,
+        year_inferred=year_inferred,
+        relative=relative,
+        offset=m.start(),
+    )
+
+
+def _day(
+    m: re.Match[str], reference: datetime | None, previous: date | None
+) -> tuple[date | None, bool, bool]:
+    """(date, year_inferred, relative) of a match."""
+    if m["d"]:
+        day, month = int(m["d"]), int(m["mo"])
+        if m["y"]:
+            parsed = parse_vn_datetime(f"{day}/{month}/{m['y']}")
+        elif reference is not None:
+            parsed = parse_vn_datetime(f"ngày {day}/{month}", reference=reference)
+        else:
+            return None, False, False
+        if parsed is None:
+            return None, False, False
+        return parsed.value.date(), parsed.year_inferred, False
+    base = previous or (reference.date() if reference is not None else None)
+    if base is None:
+        return None, False, True
+    shift = 1 if m["rel"] and "sau" in m["rel"] else 0
+    return base + timedelta(days=shift), previous is None, True
+
+
+def _clock(m: re.Match[str], pod: str | None) -> tuple[int, int] | None:
+    """24-hour (hour, minute); the part of day lifts 12-hour readings ("3h chiều" → 15)."""
+    if not m["h"]:
+        return None
+    hour, minute = int(m["h"]), int(m["mi"] or 0)
+    if hour > 24 or minute > 59:
+        return None
+    low, high = _PM_WINDOW.get(pod or "", (0, 0))
+    if low <= hour < high:
+        hour += 12
+    return (0 if hour == 24 else hour), minute
