@@ -71,6 +71,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_ignore_result": True,
         "result_backend": None,
         "broker_connection_retry_on_startup": True,
+        # Keep worker.logs' handler (JSON lines when NEWSWORKER_LOG_JSON) on the root logger.
+        "worker_hijack_root_logger": False,
         "worker_cancel_long_running_tasks_on_connection_loss": True,
         "timezone": "UTC",
         "beat_schedule": {
