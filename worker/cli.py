@@ -68,6 +68,17 @@ def _add_reingest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     r.add_argument("--json", action="store_true")
 
 
+def _add_events(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    relay = sub.add_parser("relay", help="publish outbox events to the stream and webhooks")
+    relay.add_argument("--interval", type=float, default=0.5, help="idle poll, seconds")
+    p = sub.add_parser("events", help="print change events as JSON lines (pull cursor)")
+    p.add_argument("--after", type=int, default=0, metavar="SEQ")
+    p.add_argument("--type", action="append", default=[], metavar="T")
+    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--follow", action="store_true", help="keep printing new events")
+    p.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsworker", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(sub)
     _add_runtime(sub)
     _add_reingest(sub)
+    _add_events(sub)
     sources = sub.add_parser("sources", help="show each source's health")
     sources.add_argument("--json", action="store_true")
     sources.add_argument("--resume", metavar="KEY", help="clear an automatic pause")
@@ -89,10 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = get_settings()
         setup_logging(settings)
-        from worker import commands, commands_ops
+        from worker import commands, commands_events, commands_ops
 
-        module = commands if hasattr(commands, f"cmd_{args.command}") else commands_ops
-        handler = getattr(module, f"cmd_{args.command}")
+        name = f"cmd_{args.command}"
+        modules = (commands, commands_ops, commands_events)
+        handler = next(getattr(m, name) for m in modules if hasattr(m, name))
         return int(handler(args, settings))
     except NewsworkerError as exc:
         print(f"newsworker: {exc}", file=sys.stderr)

@@ -40,11 +40,16 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Worker and beat in one process: the laptop mode."""
     from worker.celery_app import app
+    from worker.commands_events import start_relay_thread
     from worker.watchdog import install_watchdog
 
     open_runtime(settings)
     install_watchdog(settings)
-    app.worker_main(_celery_argv(settings, args, beat=True))
+    stop_relay = start_relay_thread(settings)
+    try:
+        app.worker_main(_celery_argv(settings, args, beat=True))
+    finally:
+        stop_relay.set()
     return 0
 
 

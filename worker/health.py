@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from worker.db.engine import transaction
 from worker.db.models import Source
 from worker.errors import RateLimited
+from worker.notify.events import emit_source_health
 from worker.sources import SourceConfig
 
 MAX_BACKOFF = timedelta(hours=24)
@@ -73,6 +74,7 @@ def record_source_result(
     pause_after: int = 10,
 ) -> None:
     row = sync_source(session, source)
+    was_failing = row.consecutive_errors > 0
     row.last_run_at = now
     row.last_counts = counts
     failed = bool(errors) and len(errors) >= len(source.discover)
@@ -82,10 +84,17 @@ def record_source_result(
         row.last_error_kind = str(getattr(exc, "kind", type(exc).__name__))
         row.last_error_at = now
     if not failed:
+        if was_failing:
+            emit_source_health(
+                session, source.key, False, now, {"after_errors": row.consecutive_errors}
+            )
         row.consecutive_errors = 0
         row.last_success_at = now
         row.next_check_at = now + backoff_delay(source, 0)
         return
+    if not was_failing:
+        detail = {"error": row.last_error, "error_kind": row.last_error_kind}
+        emit_source_health(session, source.key, True, now, detail)
     row.consecutive_errors += 1
     if row.consecutive_errors >= pause_after:
         row.paused_reason = (

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     database_url: str = ""  # empty: sqlite:///<data_dir>/newsworker.sqlite3
     config_dir: Path = Path("./config")
     broker_url: str = ""  # empty: embedded SQLAlchemy transport on a SQLite file
+    redis_url: str = ""  # event stream; empty: the broker URL when that is Redis
     user_agent: str = "newsworker/0.1 (+https://github.com/newsworker; police-news archive)"
     allow_private_networks: bool = False
     # NEWSWORKER_ALLOWED_NETWORKS: comma-separated CIDRs fetch may reach even when they are

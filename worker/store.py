@@ -19,6 +19,11 @@ from scrapers.serialize import record_to_dict
 from scrapers.urls import canonicalize_url
 from worker.db.models import Article, ArticleRevision, ArticleUrl, Failure, RawPage
 from worker.dedup import content_hash
+from worker.notify.events import (
+    emit_article_created,
+    emit_article_removed,
+    emit_article_updated,
+)
 
 Outcome = Literal["created", "updated", "unchanged"]
 # zstd level 3: ~6x faster than zlib -6 on these pages with a better ratio (bench/ingest.py).
@@ -147,6 +152,7 @@ def create_article(
     session.flush()
     _add_revision(session, article, data, meta.fetched_at)
     _add_urls(session, article.id, [meta.url, record.canonical_url, record.url])
+    emit_article_created(session, article, meta.fetched_at)
     return StoreResult("created", article.id, 1)
 
 
@@ -168,6 +174,7 @@ def update_article(
     same = new_hash == article.content_hash and (not any_field or data == article.record)
     if same and article.status == "active":
         return StoreResult("unchanged", article.id, article.revision)
+    old_record = article.record
     article.revision += 1
     article.content_hash = new_hash
     article.record = data
@@ -178,6 +185,7 @@ def update_article(
     article.status = "active"
     article.updated_at = meta.fetched_at
     _add_revision(session, article, data, meta.fetched_at)
+    emit_article_updated(session, article, old_record, meta.fetched_at)
     return StoreResult("updated", article.id, article.revision)
 
 
@@ -186,13 +194,14 @@ def mark_checked(session: Session, article: Article, meta: PageMeta) -> None:
     _touch(article, meta)
 
 
-def mark_removed(session: Session, article: Article, now: datetime) -> bool:
-    """The article answers 404/410 now. Returns True when this is news."""
+def mark_removed(session: Session, article: Article, now: datetime, reason: str = "gone") -> bool:
+    """The article answers 404/410 now (or its source marks it gone). True when news."""
     article.checked_at = now
     if article.status == "removed":
         return False
     article.status = "removed"
     article.updated_at = now
+    emit_article_removed(session, article, now, reason)
     return True
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from tests.e2e.helpers import count_rows, ingest_context, make_settings, write_source
 from tests.fixtures.corpus_site import populate_news_site
+from tests.fixtures.fault_routes import gzip_bomb
 from tests.fixtures.site import FixtureSite
 from worker.db.models import Article, Failure, Source
 from worker.pipeline import run_source
@@ -36,6 +37,7 @@ FEED_FAULTS = {
 
 @pytest.fixture(scope="module")
 def site() -> FixtureSite:
+    gzip_bomb()  # built once up front, so its first request is not slowed by building it
     with FixtureSite() as running:
         populate_news_site(running, count=4)
         yield running

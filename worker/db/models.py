@@ -179,3 +179,78 @@ class ReingestRequest(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Event(Base):
+    """Transactional outbox: one row per change, written in the transaction that makes the
+    change. `seq` (global, gapless, increasing) is assigned by the relay in the order the
+    rows became visible, so a row that commits late gets a later number and is never
+    skipped; `event_id` is stable across every delivery."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_unsequenced", "seq", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(40), unique=True)
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    type: Mapped[str] = mapped_column(String(40), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sequenced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    article_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    revision: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class RelayCursor(Base):
+    """How far each channel has been delivered (last seq handed to it)."""
+
+    __tablename__ = "relay_cursors"
+
+    channel: Mapped[str] = mapped_column(String(200), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebhookEndpoint(Base):
+    """A configured webhook target and its state (disabled after 410 or exhausted retries)."""
+
+    __tablename__ = "webhook_endpoints"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | disabled
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)  # events considered so far
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint, with its retry schedule. Attempts are kept below."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("endpoint", "event_seq"),
+        Index("ix_webhook_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    endpoint: Mapped[str] = mapped_column(ForeignKey("webhook_endpoints.name"))
+    event_seq: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|delivered|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebhookAttempt(Base):
+    """Every HTTP attempt of a delivery, for operators."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_deliveries.id"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,1 @@
+"""Change notifications: the outbox (events), the relay (sequence + channels), webhooks."""
