@@ -1,0 +1,21 @@
+"""Search keys (pure): text in, (tone-normalised key, folded key) out.
+
+Both keys are for matching only, never stored as display text: the tone key keeps
+diacritics with one tone placement ("Thanh Hoá" = "Thanh Hóa"), the folded key drops them
+(đ→d) so "cong an thanh hoa" finds "Công an tỉnh Thanh Hoá". Typographic quotes, dashes and
+ellipses are unified first (domain notes §4.1 step 6).
+"""
+
+from __future__ import annotations
+
+from scrapers.text import strip_diacritics, tone_key
+
+_PUNCT = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "−": "-", "…": "..."}
+)
+
+
+def search_keys(text: str) -> tuple[str, str]:
+    """(tone_key, fold_key) of `text`, punctuation variants unified."""
+    tone = tone_key(text.translate(_PUNCT))
+    return tone, strip_diacritics(tone)

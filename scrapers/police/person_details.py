@@ -1,0 +1,78 @@
+"""Birth year, age, residence and role context around a person mention (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from scrapers.police.model import PersonRole
+
+_PAREN = re.compile(r"\s*\((?P<body>[^()]{1,240})\)")
+_COMMA = re.compile(
+    r"\s*,\s*(?P<body>(?:SN|sinh năm|\d{1,3} tuổi)(?:[^.;()]|\.(?=\S)|(?<=TP)\.|(?<=TX)\.){0,240})"
+)
+_BIRTH = re.compile(r"(?:SN|sinh năm|s\.n\.?)\s*:?\s*(?P<y>(?:19|20)\d{2})(?!\d)", re.I)
+_AGE = re.compile(r"(?<!\d)(?P<a>\d{1,3})\s*tuổi")
+_RESIDENCE = re.compile(
+    r"(?i:trú tại|trú ở|thường trú tại|tạm trú tại|ngụ tại|ngụ ở|hktt(?: tại)?|"
+    r"nơi ở(?: hiện nay)?(?: tại)?|quê quán|quê ở|trú|ngụ)\s*:?\s*"
+)
+# Residence ends at a clause boundary: a verb-like word after a comma or space.
+_RES_END = re.compile(
+    r"\s+(?:về|để|đã|bị|có|là|vì|do|cùng|thì|và|đang|đi|sử dụng|điều khiển|"
+    r"thực hiện|chiếm|gây|bỏ|mang|vận chuyển|tàng trữ|mua bán)\s|;"
+)
+_ROLE_BEFORE = re.compile(
+    r"(?i:(?P<wanted>truy nã)|(?P<defendant>bị cáo|xét xử|tuyên án|phiên tòa)"
+    r"|(?P<accused>bị can|khởi tố)|(?P<victim>nạn nhân|bị hại|tử vong|thiệt mạng)"
+    r"|(?P<suspect>đối tượng|bắt giữ|bắt quả tang|bắt\b|tạm giữ|nghi phạm|đầu thú))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    birth_year: int | None = None
+    estimated: bool = False
+    age: int | None = None
+    residence: str | None = None
+    end: int = 0  # end offset of the details in the text (0: none found)
+
+
+def parse_details(norm: str, clean: str, pos: int, published: date | None) -> Details:
+    """Details right after a name: "(SN 1990, trú tại ...)" or ", sinh năm 1990, ngụ ..."."""
+    m = _PAREN.match(norm, pos) or _COMMA.match(norm, pos)
+    if m is None:
+        return Details()
+    body = clean[m.start("body") : m.end("body")]
+    birth = _BIRTH.search(body)
+    age_m = _AGE.search(body)
+    year = int(birth["y"]) if birth else None
+    age = int(age_m["a"]) if age_m and int(age_m["a"]) < 120 else None
+    estimated = year is None and age is not None and published is not None
+    if estimated and published is not None and age is not None:
+        year = published.year - age
+    res = _RESIDENCE.search(body)
+    residence, cut = _bounded(body[res.end() :]) if res else (None, len(body))
+    end = m.end() if m.re is _PAREN else m.start("body") + (res.end() if res else 0) + cut
+    return Details(year, estimated, age, residence or None, end)
+
+
+def _bounded(rest: str) -> tuple[str, int]:
+    """The residence text and where it ends in `rest`."""
+    end = _RES_END.search(rest)
+    cut = end.start() if end is not None else len(rest)
+    text = rest[:cut].rstrip(" ,.;:")
+    return text.lstrip(" ,.;:"), len(rest[:cut].rstrip(" ,;:"))
+
+
+def role_before(norm: str, pos: int) -> PersonRole:
+    """Role from the nearest cue in the 80 characters before a mention."""
+    window = norm[max(0, pos - 80) : pos]
+    last = None
+    for last in _ROLE_BEFORE.finditer(window):  # noqa: B007 - we want the nearest (last) cue
+        pass
+    if last is None or last.lastgroup is None:
+        return "other"
+    role: PersonRole = last.lastgroup  # type: ignore[assignment]
+    return role

@@ -1,0 +1,191 @@
+"""Person mentions (pure): article text in, PersonMention tuple out.
+
+Officials: rank (§3.1, any case, either tone placement) + name + titles bounded by the
+title list and a unit phrase ("Đại tá Trần Phú Hà, Giám đốc Công an tỉnh"). Suspects,
+defendants, victims: a role cue ("đối tượng", "bị can", "nạn nhân", ...) or a name followed
+by "(SN 1990, trú tại ...)". Initials ("N.V.A.", "anh H.") are kept, flagged, never expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from scrapers.police.lexicon import LOW, RANK_BY_KEY, RANK_RE, TITLE_RE, UP
+from scrapers.police.model import PersonMention, PersonRole, UnitMention
+from scrapers.police.person_details import Details, parse_details, role_before
+from scrapers.police.units import extract_units
+from scrapers.text import clean_text, fold_key, normalize_tone_placement
+
+# Capitalised words that start a title, unit or clause, never a personal name.
+_STOP = (
+    "Giám|Phó|Trưởng|Thủ|Đội|Cục|Bộ|Thứ|Chánh|Chủ|Bí|Ủy|Viện|Chỉ|Công an|Phòng|Tỉnh|Huyện|"
+    "Quận|Xã|Phường|Đồn|Trạm|Cơ quan|Tổng|Hiệu|Người|Điều|Trinh|Cán|Chiến|Ban|Sáng|Chiều|"
+    "Tối|Trưa|Đêm|Ngày|Tháng|Tại|Theo|Khi|Sau|Trong|Ngoài|Với|Và|Của|Các|Những|Ông|Bà|Đồng chí"
+)
+_SYL = rf"(?!(?:{_STOP}|{RANK_RE})(?![{LOW}]))[{UP}][{LOW}]*(?![{UP}{LOW}\d])"
+_FULL = rf"{_SYL}(?: {_SYL}){{0,4}}"
+_INITIALS = rf"[{UP}]\.(?:\s?[{UP}]\.?)*"
+_NAME = rf"(?P<name>{_INITIALS}|{_FULL}\.?)"
+_ACADEMIC = r"(?:,?\s*(?:PGS\.?\s?TS|GS\.?\s?TS|TS|ThS|CN|KS|BS)\.?)*"
+_ROLE_CUE = (
+    r"đối tượng truy nã|đối tượng|bị can|bị cáo|nạn nhân|người bị hại|bị hại|nghi phạm|"
+    r"nghi can|phạm nhân|tử tù|người làm chứng|nhân chứng"
+)
+_HONORIFIC = r"ông|bà|anh|chị|em|cháu|bé|đồng chí|đ/c"
+_CUED = re.compile(
+    rf"(?<![\w])(?:(?P<rank>(?i:{RANK_RE})){_ACADEMIC}|(?P<role>(?i:{_ROLE_CUE}))"
+    rf"|(?P<hon>(?i:{_HONORIFIC})))\s+{_NAME}"
+)
+# A name with no cue word, followed by birth year or age details.
+_DETAILED = re.compile(
+    rf"(?<![\w.])(?P<name>{_INITIALS}|{_SYL}(?: {_SYL}){{1,4}}\.?)"
+    r"(?=\s*[,(]\s*(?:SN|sinh năm|\d{1,3} tuổi))"
+)
+_TITLE = re.compile(rf"(?:,\s*|\s+kiêm\s+|\s+-\s+)(?P<head>(?i:{TITLE_RE}))")
+_TITLE_TAIL = re.compile(
+    rf"(?: (?i:cảnh sát|an ninh|kỹ thuật|tham mưu|tổ chức|hậu cần|quản lý)(?: [{LOW}]+){{0,6}}?"
+    r"(?= \(| Công an|[,;.]|$))?(?: \([A-Z]{1,2}\d{2}\))?"
+    r"(?: (?:Cơ quan (?:CSĐT|Cảnh sát điều tra|ANĐT)|UBND|VKSND|TAND|HĐND|Tỉnh ủy|Thành ủy"
+    r"|Huyện ủy|Đảng ủy|Ban Thường vụ Tỉnh ủy|Bộ Công an|Bộ Chỉ huy [A-ZĐ][\w ]{0,30}?(?= tỉnh)))?"
+)
+_ROLE: dict[str, PersonRole] = {
+    "đối tượng truy nã": "wanted", "đối tượng": "suspect", "bị can": "accused",
+    "bị cáo": "defendant", "nạn nhân": "victim", "người bị hại": "victim", "bị hại": "victim",
+    "nghi phạm": "suspect", "nghi can": "suspect", "phạm nhân": "other", "tử tù": "other",
+    "người làm chứng": "witness", "nhân chứng": "witness",
+}  # fmt: skip
+
+
+def extract_persons(
+    text: str, *, published: date | None, publisher_province: str | None
+) -> tuple[PersonMention, ...]:
+    """Persons in `text` in text order; repeated mentions of one person are merged."""
+    clean = clean_text(text)
+    norm = normalize_tone_placement(clean)
+    if len(norm) != len(clean):
+        clean = norm
+    found: list[PersonMention] = []
+    taken: set[int] = set()
+    for m in _CUED.finditer(norm):
+        person = _mention(m, norm, clean, published, publisher_province)
+        if person is not None:
+            found.append(person)
+            taken.add(m.start("name"))
+    for m in _DETAILED.finditer(norm):
+        if m.start("name") not in taken and not any(
+            p.span[0] <= m.start() < p.span[1] for p in found
+        ):
+            found.append(_plain(m, norm, clean, published))
+    return _merge(sorted(found, key=lambda p: p.span))
+
+
+def _mention(
+    m: re.Match[str], norm: str, clean: str, published: date | None, publisher: str | None
+) -> PersonMention | None:
+    name = clean[m.start("name") : m.end("name")]
+    rank = RANK_BY_KEY[m["rank"].lower()] if m["rank"] else None
+    anonymised = _anonymised(name)
+    if name.endswith(".") and not anonymised:
+        name = name[:-1]
+    end = m.start("name") + len(name)
+    titles, end = _titles(norm, clean, end)
+    details = parse_details(norm, clean, end, published)
+    role: PersonRole = "official" if rank else _ROLE.get((m["role"] or "").lower(), "other")
+    if role == "other":
+        role = role_before(norm, m.start())
+    unit = _unit(titles, published, publisher) if titles else None
+    surface = clean[m.start() : max(end, details.end)]
+    return _build(surface, name, anonymised, (m.start(), max(end, details.end)), rank=rank,
+                  titles=titles, role=role, details=details, unit=unit)  # fmt: skip
+
+
+def _plain(m: re.Match[str], norm: str, clean: str, published: date | None) -> PersonMention:
+    name = clean[m.start("name") : m.end("name")]
+    anonymised = _anonymised(name)
+    details = parse_details(norm, clean, m.end("name"), published)
+    span = (m.start(), max(m.end(), details.end))
+    role = role_before(norm, m.start())
+    return _build(clean[span[0] : span[1]], name, anonymised, span, rank=None, titles=(),
+                  role=role, details=details, unit=None)  # fmt: skip
+
+
+def _anonymised(name: str) -> bool:
+    return any(len(part.rstrip(".")) == 1 for part in re.split(r"[ .]", name) if part)
+
+
+def _build(
+    surface: str, name: str, anonymised: bool, span: tuple[int, int], *, rank: str | None,
+    titles: tuple[str, ...], role: PersonRole, details: Details, unit: UnitMention | None,
+) -> PersonMention:  # fmt: skip
+    return PersonMention(
+        surface=surface, name=None if _initials_only(name) else name, rank=rank,
+        titles=titles, role=role, birth_year=details.birth_year,
+        birth_year_estimated=details.estimated, age=details.age, residence=details.residence,
+        anonymised=anonymised, name_key=fold_key(name.rstrip(".")), unit=unit, span=span,
+    )  # fmt: skip
+
+
+def _initials_only(name: str) -> bool:
+    return re.fullmatch(_INITIALS, name) is not None
+
+
+def _titles(norm: str, clean: str, pos: int) -> tuple[tuple[str, ...], int]:
+    titles: list[str] = []
+    while (m := _TITLE.match(norm, pos)) is not None:
+        end = m.end()
+        unit = _UNIT_AFTER.match(norm, end)
+        tail = _TITLE_TAIL.match(norm, end)
+        end = max(end, tail.end() if tail else end)
+        unit = _UNIT_AFTER.match(norm, end)
+        if unit is not None:
+            end = unit.end()
+        titles.append(clean[m.start("head") : end])
+        pos = end
+    return tuple(titles), pos
+
+
+_RUN = rf"[{UP}][{LOW}]*(?: [{UP}][{LOW}]*)*"
+_UNIT_AFTER = re.compile(
+    rf"(?: Cơ quan (?:CSĐT|Cảnh sát điều tra|ANĐT))?"
+    rf" (?i:công an)(?: (?i:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|xã|phường|thị trấn)"
+    rf"(?: (?:\d{{1,2}}|HCM|{_RUN}))?| {_RUN})"
+    rf"| (?:UBND|VKSND|TAND|HĐND)(?: (?i:tỉnh|thành phố|huyện|xã|phường)(?: {_RUN})?)?"
+)
+
+
+def _unit(
+    titles: tuple[str, ...], published: date | None, publisher: str | None
+) -> UnitMention | None:
+    for title in titles:
+        units = extract_units(title, published=published, publisher_province=publisher)
+        if units:
+            return replace(units[-1], span=(0, 0))  # offsets were inside the title
+    return None
+
+
+def _merge(found: list[PersonMention]) -> tuple[PersonMention, ...]:
+    """One record per (name, rank, role); a later bare given name joins its full name."""
+    out: list[PersonMention] = []
+    index: dict[tuple[str | None, str | None, str], int] = {}
+    for p in found:
+        key = (p.name_key or fold_key(p.surface), p.rank, p.role)
+        if (
+            p.name
+            and " " not in p.name
+            and any(o.name_key and o.name_key.endswith(" " + (p.name_key or "")) for o in out)
+        ):
+            continue  # "ông Hà" after "Trần Phú Hà"
+        if key in index:
+            i = index[key]
+            old = out[i]
+            out[i] = replace(
+                old, titles=old.titles or p.titles, birth_year=old.birth_year or p.birth_year,
+                age=old.age or p.age, residence=old.residence or p.residence,
+                unit=old.unit or p.unit,
+            )  # fmt: skip
+            continue
+        index[key] = len(out)
+        out.append(p)
+    return tuple(out)

@@ -1,0 +1,215 @@
+"""Place mentions (pure): article text in, PlaceMention tuple out.
+
+Admin-prefixed mentions ("xã Hoằng Quỳ, huyện Hoằng Hóa", "TP Hà Nội", "xã X (huyện Y cũ)")
+are grouped into chains and resolved top-down against the gazetteer as of the article date,
+then mapped to the 2025 scheme. Bare names are resolved only when plausible: a province
+name, or a two-syllable district/commune name unique in the publisher's province.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from scrapers.police.gazetteer import Province
+from scrapers.police.lexicon import CAP_RUN, NOT_NAME, RANK_RE, SURNAMES
+from scrapers.police.model import PlaceKind, PlaceMention, PlaceMethod
+from scrapers.police.resolve import Scope, resolve_chain, resolve_province, scope_of
+from scrapers.text import clean_text, normalize_tone_placement
+
+_LEVEL = {
+    "tỉnh": "province", "thành phố": "city", "tp": "city", "tp.": "city",
+    "huyện": "district", "quận": "district", "thị xã": "district", "tx": "district",
+    "tx.": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
+    "đặc khu": "commune",
+}  # fmt: skip
+_MENTION = re.compile(
+    r"(?<![\w.])(?P<pre>(?i:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn"
+    rf"|đặc khu))(?:\s+|(?<=\.))(?P<name>\d{{1,2}}(?!\d)|HCM\b|{CAP_RUN})(?P<old> \(?cũ\)?)?"
+)
+_CHAIN_GAP = re.compile(r"\s*[,(\-–]?\s*")
+_ZONE = re.compile(rf"(?P<pre>Khu [Kk]inh tế|KKT|Khu [Cc]ông nghiệp|KCN)\s+(?P<name>{CAP_RUN})")
+_RUN = re.compile(CAP_RUN)
+_PERSON_BEFORE = re.compile(
+    rf"(?i:{RANK_RE}|ông|bà|anh|chị|em|cháu|đồng chí|đ/c|tượng|can|cáo|nhân|hại)\s*$"
+)
+_IMPLICIT = re.compile(r"(?i:địa bàn|toàn) tỉnh(?! [A-ZĐ])")
+_RANK_ORDER = {"commune": 0, "district": 1, "city": 2, "province": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One admin-prefixed piece of a chain."""
+
+    level: str  # province | city | district | commune
+    prefix: str
+    name: str
+    start: int
+    end: int
+    old: bool
+
+
+def extract_places(
+    text: str, *, as_of: date | None, publisher_province: str | None
+) -> tuple[PlaceMention, ...]:
+    """Places in `text`, resolved as of `as_of` (None: today's scheme), deduplicated."""
+    clean = clean_text(text)
+    norm = normalize_tone_placement(clean)
+    if len(norm) != len(clean):
+        clean = norm
+    publisher = publisher_province_of(publisher_province, as_of)
+    found: list[PlaceMention] = []
+    taken: list[tuple[int, int]] = []
+    for chain in _chains(norm, clean):
+        start, end = chain[0].start, chain[-1].end
+        mention = resolve_chain(
+            chain, clean[start:end], (start, end), as_of=as_of, publisher=publisher
+        )
+        if mention is not None:
+            found.append(mention)
+            taken.append((start, end))
+    found.extend(_zones(norm, clean, as_of, publisher, taken))
+    found.extend(_bare(norm, clean, as_of, publisher, taken))
+    found.extend(_implicit(norm, as_of, publisher))
+    return _dedupe(sorted(found, key=lambda m: m.span))
+
+
+def publisher_province_of(name: str | None, as_of: date | None) -> Province | None:
+    """The publisher's province ("Thanh Hóa", "TP Hồ Chí Minh") as of a date."""
+    if not name:
+        return None
+    name = re.sub(r"^(?i:tp\.?|thành phố|tỉnh)\s*", "", name.strip())
+    found = resolve_province(name, as_of)
+    return found[0] if found else None
+
+
+def _chains(norm: str, clean: str) -> list[list[Part]]:
+    chains: list[list[Part]] = []
+    for m in _MENTION.finditer(norm):
+        level = _LEVEL[m["pre"].lower()]
+        name = clean[m.start("name") : m.end("name")]  # as written: decides "exact"
+        part = Part(level, m["pre"], name, m.start(), m.end(), m["old"] is not None)
+        prev = chains[-1][-1] if chains else None
+        if (
+            prev is not None
+            and _CHAIN_GAP.fullmatch(norm, prev.end, m.start()) is not None
+            and _RANK_ORDER[level] > _RANK_ORDER[prev.level]
+        ):
+            chains[-1].append(part)
+        else:
+            chains.append([part])
+    return chains
+
+
+def _free(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return all(span[1] <= s or span[0] >= e for s, e in taken)
+
+
+def _zones(
+    norm: str, clean: str, as_of: date | None, publisher: Province | None,
+    taken: list[tuple[int, int]],
+) -> list[PlaceMention]:  # fmt: skip
+    out: list[PlaceMention] = []
+    for m in _ZONE.finditer(norm):
+        kind: PlaceKind = (
+            "economic_zone"
+            if m["pre"] in ("KKT", "Khu Kinh tế", "Khu kinh tế")
+            else ("industrial_zone")
+        )
+        name = clean[m.start("name") : m.end("name")]
+        resolved = _resolve_bare(name, as_of, publisher, multi=True)
+        if resolved is not None:
+            span = (m.start(), m.end())
+            out.append(_with(resolved, clean[span[0] : span[1]], span, kind))
+            taken.append(span)
+    return out
+
+
+def _bare(
+    norm: str, clean: str, as_of: date | None, publisher: Province | None,
+    taken: list[tuple[int, int]],
+) -> list[PlaceMention]:  # fmt: skip
+    out: list[PlaceMention] = []
+    for m in _RUN.finditer(norm):
+        start, name = m.start(), clean[m.start() : m.end()]
+        words = name.split(" ")
+        if len(words) >= 3 and words[0] not in SURNAMES and words[0] not in NOT_NAME:
+            continue  # a longer run is an organisation or a person, not a bare place
+        if len(words) >= 3:
+            start, name = start + len(words[0]) + 1, name[len(words[0]) + 1 :]
+        span = (start, m.end())
+        if not _free(span, taken) or _PERSON_BEFORE.search(norm, max(0, start - 14), start):
+            continue
+        resolved = _resolve_bare(name, as_of, publisher, multi=False)
+        if resolved is not None:
+            out.append(_with(resolved, clean[span[0] : span[1]], span, None))
+    return out
+
+
+def _resolve_bare(
+    name: str, as_of: date | None, publisher: Province | None, *, multi: bool
+) -> PlaceMention | None:
+    """A province by name, else a 2-syllable unit unique in the publisher's province."""
+    found = resolve_province(name, as_of)
+    if found is not None:
+        part = Part("province", "", name, 0, 0, False)
+        return resolve_chain([part], name, (0, 0), as_of=as_of, publisher=None)
+    words = name.split(" ")
+    if publisher is None or (len(words) != 2 and not multi) or words[0] in SURNAMES:
+        return None
+    for level in ("district", "commune"):
+        part = Part(level, "", name, 0, 0, False)
+        scope: Scope = scope_of(publisher)
+        mention = resolve_chain(
+            [part], name, (0, 0), as_of=as_of, publisher=publisher, strict_scope=scope
+        )
+        if mention is not None:
+            return mention
+    return None
+
+
+def _with(
+    m: PlaceMention, surface: str, span: tuple[int, int], kind: PlaceKind | None
+) -> PlaceMention:
+    return PlaceMention(
+        surface, kind or m.kind, m.scheme, m.method, m.province, m.province_code,
+        m.province_2025, m.province_2025_code, m.district, m.commune, m.commune_code,
+        m.communes_2025, span,
+    )  # fmt: skip
+
+
+def _implicit(norm: str, as_of: date | None, publisher: Province | None) -> list[PlaceMention]:
+    m = _IMPLICIT.search(norm)
+    if m is None or publisher is None:
+        return []
+    resolved = resolve_chain(
+        [Part("province", "", publisher.short, 0, 0, False)],
+        m.group(),
+        (0, 0),
+        as_of=as_of,
+        publisher=None,
+    )
+    if resolved is None:
+        return []
+    method: PlaceMethod = "implicit"
+    return [
+        PlaceMention(
+            m.group(), "province", resolved.scheme, method, resolved.province,
+            resolved.province_code, resolved.province_2025, resolved.province_2025_code,
+            span=(m.start(), m.end()),
+        )
+    ]  # fmt: skip
+
+
+def _dedupe(mentions: list[PlaceMention]) -> tuple[PlaceMention, ...]:
+    seen: set[tuple[object, ...]] = set()
+    out: list[PlaceMention] = []
+    for m in mentions:
+        key = (m.kind, m.province_code, m.district, m.commune_code)
+        if m.method == "implicit" and any(o.province_code == m.province_code for o in out):
+            continue
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return tuple(out)
