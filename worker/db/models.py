@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from worker.db.types import BlobType, JSONType, UTCDateTime
@@ -101,6 +101,15 @@ class Article(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Structure and clusters (filled from record["police"] and the sketch index).
+    story_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    genre: Mapped[str | None] = mapped_column(String(40), index=True)
+    relevance: Mapped[float | None] = mapped_column(Float)
+    is_police_affairs: Mapped[bool | None] = mapped_column(index=True)
+    # Diacritic-free, tone-normalized, lower-case title + lead + body: "cong an" finds
+    # "Công an". Indexed for full-text search on PostgreSQL (migration 0004).
+    search_text: Mapped[str | None] = mapped_column(Text)
 
 
 class ArticleUrl(Base):
@@ -254,3 +263,30 @@ class WebhookAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class ArticleFacet(Base):
+    """Queryable structured values of an article (province, topic, crime article, person
+    key, ...), rewritten with each revision; the API filters on these."""
+
+    __tablename__ = "article_facets"
+    __table_args__ = (Index("ix_facets_lookup", "facet", "value", "article_id"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    facet: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(300), primary_key=True)
+
+
+class ArticleSketch(Base):
+    """Bottom-k shingle hashes of an article's text: the near-duplicate index. Articles
+    sharing enough of these values are syndicated copies of one story."""
+
+    __tablename__ = "article_sketches"
+    __table_args__ = (Index("ix_sketch_hash", "hash", "article_id"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
