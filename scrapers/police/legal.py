@@ -126,9 +126,13 @@ def _share_subjects(
 
 
 def _subjects(prep: Prepared, rules: _Rules, start: int, end: int) -> tuple[str, ...]:
-    segment = _unquoted(prep.text[start:end])
+    return find_names(prep.text[start:end])
+
+
+def find_names(segment: str) -> tuple[str, ...]:
+    """Person names (known family name + capitalised syllables) and initials, as written."""
     found: list[str] = []
-    for m in rules.name_re.finditer(segment):
+    for m in _rules().name_re.finditer(_unquoted(segment)):
         name = m.group(0).strip()
         if name not in found:
             found.append(name)

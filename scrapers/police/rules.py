@@ -114,3 +114,36 @@ def sentence_index(spans: list[tuple[int, int]], offset: int) -> int:
         else:
             hi = mid - 1
     return lo
+
+
+class WeightedCues:
+    """Cue words with (label, weight), matched in one regex pass.
+
+    `score(key, field_weight, cap)` sums weight × field_weight per label, each cue counted
+    at most `cap` times (so a long body cannot drown a short title).
+    """
+
+    __slots__ = ("_cues", "_pattern")
+
+    def __init__(self, groups: dict[str, dict[str, float]]) -> None:
+        self._cues: dict[str, list[tuple[str, float]]] = {}
+        for label, cues in groups.items():
+            for cue, weight in cues.items():
+                self._cues.setdefault(key_of(cue), []).append((label, float(weight)))
+        self._pattern = compile_terms(self._cues)
+
+    def score(self, key: str, field_weight: float, cap: int = 1_000_000) -> dict[str, float]:
+        counts: dict[str, int] = {}
+        for m in self._pattern.finditer(key):
+            cue = squash(m.group(0))
+            counts[cue] = counts.get(cue, 0) + 1
+        out: dict[str, float] = {}
+        for cue, count in counts.items():
+            for label, weight in self._cues[cue]:
+                out[label] = out.get(label, 0.0) + weight * field_weight * min(count, cap)
+        return out
+
+
+def add_scores(total: dict[str, float], more: dict[str, float], factor: float = 1.0) -> None:
+    for label, value in more.items():
+        total[label] = total.get(label, 0.0) + value * factor
