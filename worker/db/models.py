@@ -246,7 +246,7 @@ class WebhookDelivery(Base):
     endpoint: Mapped[str] = mapped_column(ForeignKey("webhook_endpoints.name"))
     event_seq: Mapped[int] = mapped_column(Integer)
     # The webhook-id header and the exact JSON body, serialized once when the delivery is
-    # created and sent unchanged on every retry (0004).
+    # created and sent unchanged on every retry (migration 0005).
     event_id: Mapped[str | None] = mapped_column(String(40))
     body: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|delivered|failed
