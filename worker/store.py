@@ -19,6 +19,7 @@ from scrapers.serialize import record_to_dict
 from scrapers.urls import canonicalize_url
 from worker.db.models import Article, ArticleRevision, ArticleUrl, Failure, RawPage
 from worker.dedup import content_hash
+from worker.indexing import index_article
 from worker.notify.events import (
     emit_article_created,
     emit_article_removed,
@@ -152,6 +153,7 @@ def create_article(
     session.flush()
     _add_revision(session, article, data, meta.fetched_at)
     _add_urls(session, article.id, [meta.url, record.canonical_url, record.url])
+    index_article(session, article)
     emit_article_created(session, article, meta.fetched_at)
     return StoreResult("created", article.id, 1)
 
@@ -185,6 +187,7 @@ def update_article(
     article.status = "active"
     article.updated_at = meta.fetched_at
     _add_revision(session, article, data, meta.fetched_at)
+    index_article(session, article)
     emit_article_updated(session, article, old_record, meta.fetched_at)
     return StoreResult("updated", article.id, article.revision)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from scrapers.text import fold_key
 from tests.e2e.helpers import (
     count_rows,
     feed_source_toml,
@@ -176,3 +177,32 @@ def _rss(urls: list[str]) -> str:
     return (
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>c</title>{items}</channel></rss>'
     )
+
+
+def test_syndicated_copy_on_another_outlet_joins_the_story(
+    site: FixtureSite, tmp_path: Path, db_url: str
+) -> None:
+    """A near-identical copy under another URL (another outlet's page) stays its own record
+    but joins the original's story cluster; a different article starts its own story."""
+    specs = populate_news_site(site, count=3)
+    page = site.resource(specs[0].path).body().decode("utf-8")
+    copy_path = "/khac/ban-sao-99999.html"
+    copy = page.replace(specs[0].url, site.url(copy_path)).replace(
+        specs[0].paragraphs[-1], specs[0].paragraphs[-1] + " Theo CAND."
+    )
+    site.add(copy_path, copy, content_type="text/html; charset=utf-8")
+    site.add("/khac/rss.xml", _rss([site.url(copy_path)]), content_type="application/rss+xml")
+    settings = make_settings(tmp_path, db_url)
+    first = write_source(settings, "fixture", feed_source_toml(site.url("/tin-tuc/rss.xml")))
+    other = write_source(settings, "other", feed_source_toml(site.url("/khac/rss.xml")))
+    with ingest_context(settings) as (ctx, runtime):
+        run_source(ctx, first)
+        assert run_source(ctx, other).created == 1
+        with runtime.sessions() as session:
+            rows = {a.url: a for a in session.scalars(select(Article))}
+        original, syndicated = rows[specs[0].url], rows[site.url(copy_path)]
+        assert syndicated.id != original.id
+        assert syndicated.story_id == original.story_id == original.id
+        assert rows[specs[1].url].story_id == rows[specs[1].url].id
+        assert fold_key(original.title) in (original.search_text or "")
+        assert "đ" not in (original.search_text or "x")

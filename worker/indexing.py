@@ -1,0 +1,65 @@
+"""Index stage: the derived, queryable data of a stored article, rewritten with each new
+revision in the same transaction — search text, story cluster, facets.
+
+In: a flushed Article whose `record` is current. Out: articles.search_text / story_id /
+genre / relevance / is_police_affairs / case_id, and article_facets rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from scrapers.fingerprint import sketch
+from scrapers.text import fold_key
+from worker.clusters import assign_story
+from worker.db.models import Article, ArticleFacet
+
+MAX_FACET = 300
+
+
+def record_text(record: dict[str, Any]) -> str:
+    parts = [record.get("title") or "", record.get("lead") or ""]
+    parts.extend(record.get("paragraphs") or [])
+    return "\n".join(parts)
+
+
+def facets_of(record: dict[str, Any]) -> set[tuple[str, str]]:
+    """(facet, value) pairs the API filters on, from the record's structured fields."""
+    found: set[tuple[str, str]] = set()
+    police = record.get("police") or {}
+    for place in police.get("places") or []:
+        for key in ("province", "province_2025", "commune"):
+            if place.get(key):
+                found.add((key, str(place[key])))
+    for topic in police.get("topics") or []:
+        found.add(("topic", str(topic["topic"] if isinstance(topic, dict) else topic)))
+    for crime in police.get("crimes") or []:
+        for number in crime.get("articles") or ([crime["article"]] if crime.get("article") else []):
+            found.add(("crime_article", str(number)))
+    for person in police.get("persons") or []:
+        if person.get("name"):
+            found.add(("person", fold_key(str(person["name"]))))
+        if person.get("rank"):
+            found.add(("rank", str(person["rank"])))
+    for unit in police.get("units") or []:
+        if unit.get("code"):
+            found.add(("unit_code", str(unit["code"])))
+    return {(f, v[:MAX_FACET]) for f, v in found if v}
+
+
+def index_article(session: Session, article: Article) -> None:
+    record = article.record
+    text = record_text(record)
+    article.search_text = fold_key(text)
+    police = record.get("police") or {}
+    article.genre = police.get("genre")
+    article.relevance = police.get("relevance")
+    article.is_police_affairs = police.get("is_police_affairs")
+    session.execute(delete(ArticleFacet).where(ArticleFacet.article_id == article.id))
+    session.add_all(
+        ArticleFacet(article_id=article.id, facet=f, value=v) for f, v in facets_of(record)
+    )
+    assign_story(session, article, sketch(text))
