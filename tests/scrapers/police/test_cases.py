@@ -1,0 +1,69 @@
+# ruff: noqa: E501  (test sentences are real-length Vietnamese text)
+"""Case-key features and the comparison rule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scrapers.police.cases import case_key_features, case_similarity, person_key, same_case
+from scrapers.police.crimes import extract_crimes
+from scrapers.police.figures import extract_figures
+
+pytestmark = pytest.mark.unit
+
+ARREST = "Bắt quả tang Nguyễn Văn Hùng (SN 1990) vận chuyển hơn 2,7 kg heroin về tội “Vận chuyển trái phép chất ma túy”."
+TRIAL = "TAND tỉnh xét xử bị cáo Nguyễn Văn Hùng (sinh năm 1990) về tội “Vận chuyển trái phép chất ma tuý”, tang vật hơn 2,7 kg heroin."
+OTHER = "Bắt quả tang Trần Văn Nam (SN 1985) mua bán 1.500 viên ma túy tổng hợp về tội “Mua bán trái phép chất ma túy”."
+
+
+def features(text: str, name: str, year: int | None, day: date | None, province: str = "38"):  # type: ignore[no-untyped-def]
+    return case_key_features(
+        event_date=day, province=province, persons=[(name, year)],
+        crimes=extract_crimes(text), figures=extract_figures(text),
+    )  # fmt: skip
+
+
+def test_features_are_normalised() -> None:
+    f = features(ARREST, "Nguyễn Văn Hùng", 1990, date(2023, 5, 2))
+    assert f.event_date == "2023-05-02"
+    assert f.person_keys == ("nguyen van hung|1990",)
+    assert f.articles == ("250",)
+    assert f.quantities == ("2.7|kg|heroin",)
+    assert "p:nguyen van hung|1990" in f.blocking_keys
+    assert "pa:38:250" in f.blocking_keys
+
+
+def test_arrest_and_trial_link_across_tone_placement() -> None:
+    arrest = features(ARREST, "Nguyễn Văn Hùng", 1990, date(2023, 5, 2))
+    trial = features(TRIAL, "Nguyễn Văn Hùng", 1990, date(2024, 1, 10))
+    assert set(arrest.blocking_keys) & set(trial.blocking_keys)
+    assert same_case(arrest, trial)
+
+
+def test_different_case_not_linked() -> None:
+    a = features(ARREST, "Nguyễn Văn Hùng", 1990, date(2023, 5, 2))
+    b = features(OTHER, "Trần Văn Nam", 1985, date(2023, 5, 2))
+    assert not same_case(a, b)
+
+
+def test_different_province_never_links() -> None:
+    a = features(ARREST, "Nguyễn Văn Hùng", 1990, date(2023, 5, 2))
+    b = features(ARREST, "Nguyễn Văn Hùng", 1990, date(2023, 5, 2), province="01")
+    assert case_similarity(a, b) == 0.0
+
+
+def test_same_common_name_without_birth_year_is_weak() -> None:
+    a = features("khởi tố bị can về tội “Trộm cắp tài sản”", "Nguyễn Văn Hùng", None, None)
+    b = features("khởi tố bị can về tội “Cướp tài sản”", "Nguyễn Văn Hùng", None, None)
+    assert not same_case(a, b)
+
+
+def test_person_key() -> None:
+    assert (
+        person_key("Nguyễn Văn Hoà", None)
+        == person_key("nguyễn văn hòa", None)
+        == "nguyen van hoa|?"
+    )
+    assert person_key("N.V.A.", 2005) == "n.v.a.|2005"

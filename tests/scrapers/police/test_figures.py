@@ -1,0 +1,76 @@
+"""Figures: Vietnamese number style, scales, qualifiers, subjects, and false positives."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from scrapers.police.figures import extract_figures, parse_number
+from tests.scrapers.police.seed import seed_parts
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thu giữ hơn 2,7 kg heroin.", [(2.7, "kg", ">", "heroin")]),
+        ("thu 1.500 viên ma túy tổng hợp", [(1500.0, "viên", "=", "ma túy tổng hợp")]),
+        ("chiếm đoạt 1,2 tỷ đồng", [(1.2e9, "VND", "=", None)]),
+        ("thiệt hại khoảng 1 tỷ 200 triệu đồng", [(1.2e9, "VND", "~", None)]),
+        ("thiệt hại 6,5 tỉ.", [(6.5e9, "VND", "=", None)]),
+        ("phạt 2.000.000 đồng", [(2e6, "VND", "=", None)]),
+        ("đạt 80% trở lên", [(80.0, "%", ">=", None)]),
+        ("khởi tố 175 vụ, 385 bị can", [(175.0, "vụ", "=", None), (385.0, "bị can", "=", None)]),
+        ("75 tập thể, cá nhân điển hình", [(75.0, "tập thể, cá nhân", "=", None)]),
+        ("gần 3 tấn pháo nổ", [(3.0, "tấn", "~", "pháo nổ")]),
+        ("dưới 10 người", [(10.0, "người", "<", None)]),
+        ("HƠN 2,7KG HEROIN", [(2.7, "kg", ">", "heroin")]),
+        (unicodedata.normalize("NFD", "hơn 2,7 kg ma túy đá"), [(2.7, "kg", ">", "ma túy đá")]),
+        ("2.5 kg cần sa", [(2.5, "kg", "=", "cần sa")]),
+    ],
+)
+def test_figures(text: str, expected: list[tuple[float, str, str, str | None]]) -> None:
+    got = [(f.value, f.unit, f.qualifier, f.subject) for f in extract_figures(text)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "liên hệ số điện thoại 0693.187.200 hoặc 113",
+        "Quyết định số 12/2020/QĐ-UBND ngày 19/6/2020",
+        "Nghị quyết 202/2025/QH15, Thông tư 11/2025/TT-BCA",
+        "giai đoạn 2015-2020",
+        "Nguyễn Văn A (SN 1990) bị xử lý theo Điều 174, khoản 2 Bộ luật Hình sự",
+        "sinh năm 1982, trú tại thôn 3",
+        "Km 12/3 QL1A",
+        "Khoảng 22h30 ngày 15/6",
+        "năm 2020",
+    ],
+)
+def test_not_figures(text: str) -> None:
+    assert extract_figures(text) == ()
+
+
+def test_surface_includes_qualifier() -> None:
+    (figure,) = extract_figures("thu giữ hơn 2,7 kg heroin")
+    assert figure.surface == "hơn 2,7 kg heroin"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("1.500", 1500.0), ("2,7", 2.7), ("2.000.000", 2e6), ("2.5", 2.5), ("1.234,5", 1234.5)],
+)
+def test_parse_number(raw: str, value: float) -> None:
+    assert parse_number(raw) == value
+
+
+def test_seed_figures() -> None:
+    _, _, body = seed_parts()
+    got = {(f.value, f.unit, f.qualifier) for f in extract_figures(body)}
+    assert (80.0, "%", ">=") in got
+    assert (96.0, "%", ">=") in got
+    assert (75.0, "tập thể, cá nhân", "=") in got
+    assert not any(f.value in (2015.0, 2020.0, 2025.0) for f in extract_figures(body))
