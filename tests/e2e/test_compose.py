@@ -40,7 +40,7 @@ from worker.settings import ENV_PREFIX, Settings
 pytestmark = pytest.mark.db
 
 REPO = Path(__file__).resolve().parents[2]
-NEWSWORKER_SERVICES = ("migrate", "worker", "beat")
+NEWSWORKER_SERVICES = ("migrate", "worker", "beat", "relay")
 ARTICLES = 8
 REDIS_DB = 13  # a database of its own on the shared loopback Redis, flushed before and after
 SUBSTITUTION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-?+][^}]*)?\}")
@@ -125,7 +125,7 @@ def setting_default(name: str) -> Any:
 
 def test_services_and_roles(compose: dict[str, Any]) -> None:
     svc = services(compose)
-    assert set(svc) == {"redis", "postgres", "migrate", "worker", "beat", "flower"}
+    assert set(svc) == {"redis", "postgres", "migrate", "worker", "beat", "relay", "flower"}
     assert "api" not in svc  # the API has not landed: no placeholder service
 
     assert command_of(svc["migrate"]) == ["db", "upgrade"]
@@ -371,7 +371,7 @@ def test_compose_commands_ingest_through_redis(
         procs: dict[str, subprocess.Popen[bytes]] = {}
         engine = create_engine(pg_url)
         try:
-            for name in ("worker", "beat"):
+            for name in ("worker", "beat", "relay"):
                 procs[name] = start(name, command_of(svc[name]), envs[name], logs)
 
             deadline = time.monotonic() + 60
@@ -390,6 +390,15 @@ def test_compose_commands_ingest_through_redis(
             with engine.connect() as conn:
                 urls = set(conn.scalars(select(Article.url)))
             assert urls == {site.url(spec.path) for spec in specs}
+
+            # The relay service published one article.created per article to the stream.
+            stream = redis.Redis.from_url(loopback_broker)
+            entries: list[Any] = []
+            while time.monotonic() < deadline + 20 and len(entries) < ARTICLES:
+                entries = stream.xrange("newsworker:events")
+                time.sleep(0.3)
+            assert [e[1][b"type"] for e in entries] == [b"article.created"] * ARTICLES
+            assert [int(e[1][b"seq"]) for e in entries] == list(range(1, ARTICLES + 1))
 
             # Health as `docker compose run --rm worker sources` shows it.
             assert source is not None and source.last_success_at is not None
@@ -443,5 +452,5 @@ def test_compose_commands_ingest_through_redis(
             engine.dispose()
 
     # docker stop's SIGTERM is a warm shutdown: both exit cleanly on their own.
-    assert codes == {"worker": 0, "beat": 0}, codes
+    assert codes == {"worker": 0, "beat": 0, "relay": 0}, codes
     assert time.monotonic() - started_at < 90
