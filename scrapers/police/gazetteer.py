@@ -95,6 +95,13 @@ class Gazetteer:
         self._province_tone = {
             scheme: _province_index(table, tone_key) for scheme, table in self.provinces.items()
         }
+        # Every name any lookup could match (tone and folded keys): a cheap pre-filter.
+        self.bare_keys = frozenset(
+            [*self.aliases, *(k for t in self._tone.values() for k in t)]
+            + [k for t in self._fold.values() for k in t]
+            + [key(p.short) for t in self.provinces.values() for p in t.values()
+               for key in (tone_key, fold_key)]
+        )  # fmt: skip
         self._province_fold = {
             scheme: _province_index(table, fold_key) for scheme, table in self.provinces.items()
         }

@@ -8,8 +8,12 @@ ellipses are unified first (domain notes §4.1 step 6).
 
 from __future__ import annotations
 
-from scrapers.text import strip_diacritics, tone_key
+import re
 
+from scrapers.police.prep import prepare
+from scrapers.text import strip_diacritics
+
+_PUNCT_CHARS = re.compile("[“”„‘’–—−…]")
 _PUNCT = str.maketrans(
     {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "−": "-", "…": "..."}
 )
@@ -17,5 +21,8 @@ _PUNCT = str.maketrans(
 
 def search_keys(text: str) -> tuple[str, str]:
     """(tone_key, fold_key) of `text`, punctuation variants unified."""
-    tone = tone_key(text.translate(_PUNCT))
+    # Same as scrapers.text.tone_key(text.translate(_PUNCT)); prepare() is shared and cached.
+    tone = prepare(text)[1].lower()
+    if _PUNCT_CHARS.search(tone) is not None:
+        tone = tone.translate(_PUNCT)
     return tone, strip_diacritics(tone)

@@ -15,8 +15,9 @@ from datetime import date
 from scrapers.police.lexicon import LOW, RANK_BY_KEY, RANK_RE, TITLE_RE, UP
 from scrapers.police.model import PersonMention, PersonRole, UnitMention
 from scrapers.police.person_details import Details, parse_details, role_before
+from scrapers.police.prep import prepare
 from scrapers.police.units import extract_units
-from scrapers.text import clean_text, fold_key, normalize_tone_placement
+from scrapers.text import fold_key
 
 # Capitalised words that start a title, unit or clause, never a personal name.
 _STOP = (
@@ -35,14 +36,13 @@ _ROLE_CUE = (
 )
 _HONORIFIC = r"ông|bà|anh|chị|em|cháu|bé|đồng chí|đ/c"
 _CUED = re.compile(
-    rf"(?<![\w])(?:(?P<rank>(?i:{RANK_RE})){_ACADEMIC}|(?P<role>(?i:{_ROLE_CUE}))"
+    # The lookahead lets the scanner reject most positions on one character.
+    rf"(?=[ĐđTtHhBbNnPpÔôAaCcEe])(?<![\w])(?:(?P<rank>(?i:{RANK_RE})){_ACADEMIC}|(?P<role>(?i:{_ROLE_CUE}))"
     rf"|(?P<hon>(?i:{_HONORIFIC})))\s+{_NAME}"
 )
 # A name with no cue word, followed by birth year or age details.
-_DETAILED = re.compile(
-    rf"(?<![\w.])(?P<name>{_INITIALS}|{_SYL}(?: {_SYL}){{1,4}}\.?)"
-    r"(?=\s*[,(]\s*(?:SN|sinh năm|\d{1,3} tuổi))"
-)
+_DETAIL_CUE = re.compile(r"\s*[,(]\s*(?:SN|sinh năm|\d{1,3} tuổi)")
+_DETAILED = re.compile(rf"(?<![\w.])(?P<name>{_INITIALS}|{_SYL}(?: {_SYL}){{1,4}}\.?)$")
 _TITLE = re.compile(rf"(?:,\s*|\s+kiêm\s+|\s+-\s+)(?P<head>(?i:{TITLE_RE}))")
 _TITLE_TAIL = re.compile(
     rf"(?: (?i:cảnh sát|an ninh|kỹ thuật|tham mưu|tổ chức|hậu cần|quản lý)(?: [{LOW}]+){{0,6}}?"
@@ -62,10 +62,7 @@ def extract_persons(
     text: str, *, published: date | None, publisher_province: str | None
 ) -> tuple[PersonMention, ...]:
     """Persons in `text` in text order; repeated mentions of one person are merged."""
-    clean = clean_text(text)
-    norm = normalize_tone_placement(clean)
-    if len(norm) != len(clean):
-        clean = norm
+    clean, norm = prepare(text)
     found: list[PersonMention] = []
     taken: set[int] = set()
     for m in _CUED.finditer(norm):
@@ -73,11 +70,14 @@ def extract_persons(
         if person is not None:
             found.append(person)
             taken.add(m.start("name"))
-    for m in _DETAILED.finditer(norm):
-        if m.start("name") not in taken and not any(
-            p.span[0] <= m.start() < p.span[1] for p in found
+    for cue in _DETAIL_CUE.finditer(norm):
+        named = _DETAILED.search(norm, max(0, cue.start() - 60), cue.start())
+        if (
+            named is not None
+            and named.start("name") not in taken
+            and not any(p.span[0] <= named.start() < p.span[1] for p in found)
         ):
-            found.append(_plain(m, norm, clean, published))
+            found.append(_plain(named, norm, clean, published))
     return _merge(sorted(found, key=lambda p: p.span))
 
 

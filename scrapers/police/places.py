@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from scrapers.police.gazetteer import Province
+from scrapers.police.gazetteer import Province, gazetteer
 from scrapers.police.lexicon import CAP_RUN, NOT_NAME, RANK_RE, SURNAMES
 from scrapers.police.model import PlaceKind, PlaceMention, PlaceMethod
+from scrapers.police.prep import prepare
 from scrapers.police.resolve import Scope, resolve_chain, resolve_province, scope_of
-from scrapers.text import clean_text, normalize_tone_placement
 
 _LEVEL = {
     "tỉnh": "province", "thành phố": "city", "tp": "city", "tp.": "city",
@@ -25,8 +25,9 @@ _LEVEL = {
     "đặc khu": "commune",
 }  # fmt: skip
 _MENTION = re.compile(
-    r"(?<![\w.])(?P<pre>(?i:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn"
-    rf"|đặc khu))(?:\s+|(?<=\.))(?P<name>\d{{1,2}}(?!\d)|HCM\b|{CAP_RUN})(?P<old> \(?cũ\)?)?"
+    r"(?=[TtHhQqXxPpĐđ])(?<![\w.])"
+    r"(?P<pre>(?i:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn|đặc khu))"
+    rf"(?:\s+|(?<=\.))(?P<name>\d{{1,2}}(?!\d)|HCM\b|{CAP_RUN})(?P<old> \(?cũ\)?)?"
 )
 _CHAIN_GAP = re.compile(r"\s*[,(\-–]?\s*")
 _ZONE = re.compile(rf"(?P<pre>Khu [Kk]inh tế|KKT|Khu [Cc]ông nghiệp|KCN)\s+(?P<name>{CAP_RUN})")
@@ -54,10 +55,7 @@ def extract_places(
     text: str, *, as_of: date | None, publisher_province: str | None
 ) -> tuple[PlaceMention, ...]:
     """Places in `text`, resolved as of `as_of` (None: today's scheme), deduplicated."""
-    clean = clean_text(text)
-    norm = normalize_tone_placement(clean)
-    if len(norm) != len(clean):
-        clean = norm
+    clean, norm = prepare(text)
     publisher = publisher_province_of(publisher_province, as_of)
     found: list[PlaceMention] = []
     taken: list[tuple[int, int]] = []
@@ -131,6 +129,7 @@ def _bare(
     taken: list[tuple[int, int]],
 ) -> list[PlaceMention]:  # fmt: skip
     out: list[PlaceMention] = []
+    keys = gazetteer().bare_keys
     for m in _RUN.finditer(norm):
         start, name = m.start(), clean[m.start() : m.end()]
         words = name.split(" ")
@@ -139,6 +138,8 @@ def _bare(
         if len(words) >= 3:
             start, name = start + len(words[0]) + 1, name[len(words[0]) + 1 :]
         span = (start, m.end())
+        if norm[start : m.end()].lower() not in keys:
+            continue
         if not _free(span, taken) or _PERSON_BEFORE.search(norm, max(0, start - 14), start):
             continue
         resolved = _resolve_bare(name, as_of, publisher, multi=False)

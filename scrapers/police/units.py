@@ -15,20 +15,21 @@ from scrapers.police.gazetteer import DISTRICT_POLICE_UNTIL, Province
 from scrapers.police.lexicon import CAP_RUN, UNIT_ALIASES, UNIT_CODES
 from scrapers.police.model import UnitLevel, UnitMention
 from scrapers.police.places import Part, publisher_province_of
+from scrapers.police.prep import prepare
 from scrapers.police.resolve import resolve_chain, resolve_province
-from scrapers.text import clean_text, normalize_tone_placement
 
 _ADMIN = r"tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn|đặc khu"
 _LOCAL = re.compile(
-    r"(?P<inv>(?:Cơ quan |CQ)(?:CSĐT|Cảnh sát điều tra|ANĐT|An ninh điều tra) )?"
+    r"(?=[Cc])(?P<inv>(?:Cơ quan |CQ)(?:CSĐT|Cảnh sát điều tra|ANĐT|An ninh điều tra) )?"
     rf"(?<![\w])(?i:công an) (?:(?P<pre>(?i:{_ADMIN}))(?:(?:\s+|(?<=\.))"
     rf"(?P<name>\d{{1,2}}(?!\d)|HCM\b|{CAP_RUN}))?|(?P<bare>{CAP_RUN}))"
 )
 _ALIAS_RE = "|".join(sorted((re.escape(a) for a in UNIT_ALIASES), key=len, reverse=True))
 _DEPT = re.compile(
-    rf"(?<![\w])(?P<dept>(?i:{_ALIAS_RE}))(?: \((?P<code1>[A-Z]{{1,2}}\d{{2}})\))?"
+    rf"(?=[PpCcBbVv])(?:(?<![\w])(?P<dept>(?i:{_ALIAS_RE}))"
+    r"(?: \((?P<code1>[A-Z]{1,2}\d{2})\))?"
     r"|(?P<named>(?:Phòng|Cục|Văn phòng|Bộ Tư lệnh) [^,.;()]{3,90}?) \((?P<code2>[A-Z]{1,2}\d{2})\)"
-    r"|(?<![\w/-])(?P<code3>P[ACVXHK]\d{2})(?![\w/-])"
+    r"|(?<![\w/-])(?P<code3>P[ACVXHK]\d{2})(?![\w/-]))"
 )
 _MINISTRY = re.compile(r"(?<![\w])Bộ Công an(?![\w])")
 _LEVEL: dict[str, UnitLevel] = {
@@ -44,10 +45,7 @@ def extract_units(
     text: str, *, published: date | None, publisher_province: str | None
 ) -> tuple[UnitMention, ...]:
     """Police units mentioned in `text`, first mention of each, in text order."""
-    clean = clean_text(text)
-    norm = normalize_tone_placement(clean)
-    if len(norm) != len(clean):
-        clean = norm
+    clean, norm = prepare(text)
     publisher = publisher_province_of(publisher_province, published)
     found: list[UnitMention] = []
     for m in _LOCAL.finditer(norm):
