@@ -77,6 +77,15 @@ def _add_events(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--limit", type=int, default=1000)
     p.add_argument("--follow", action="store_true", help="keep printing new events")
     p.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
+    actions = p.add_subparsers(dest="events_action", required=False)
+    r = actions.add_parser("redeliver", help="replay webhook deliveries (failed by default)")
+    r.add_argument("--endpoint", metavar="NAME", help="only this webhook endpoint")
+    r.add_argument("--failed", action="store_true", help="only failed deliveries")
+    r.add_argument("--since", type=int, metavar="SEQ", help="events with seq >= SEQ")
+    r.add_argument("--enable", action="store_true", help="re-enable disabled endpoint(s)")
+    r.add_argument("--json", action="store_true")
+    w = sub.add_parser("webhooks", help="list webhook endpoints with status and counts")
+    w.add_argument("--json", action="store_true")
 
 
 def build_parser() -> argparse.ArgumentParser:

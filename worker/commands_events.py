@@ -1,10 +1,11 @@
-"""CLI handlers for notifications: `newsworker relay` and `newsworker events`."""
+"""CLI handlers for notifications: `newsworker relay`, `events [redeliver]`, `webhooks`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import signal
+import sys
 import threading
 import time
 
@@ -14,6 +15,8 @@ from worker.bootstrap import open_runtime
 from worker.context import utcnow
 from worker.db.engine import transaction
 from worker.db.models import Event
+from worker.notify import webhooks  # noqa: F401  (registers the webhook channel and sender)
+from worker.notify.admin import endpoint_stats, redeliver
 from worker.notify.relay import event_message, sequence_pending
 from worker.notify.service import run_relay
 from worker.settings import Settings
@@ -38,6 +41,8 @@ def start_relay_thread(settings: Settings) -> threading.Event:
 
 def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
     """Pull: sequenced events after a cursor as JSON lines (the same as /changes)."""
+    if getattr(args, "events_action", None) == "redeliver":
+        return cmd_redeliver(args, settings)
     runtime = open_runtime(settings)
     after = args.after
     while True:
@@ -56,3 +61,37 @@ def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if not events:
             time.sleep(args.poll)
+
+
+def cmd_redeliver(args: argparse.Namespace, settings: Settings) -> int:
+    """Reset webhook deliveries to pending (a fresh retry schedule)."""
+    if not (args.failed or args.since is not None or args.endpoint):
+        print("newsworker: give --failed, --since SEQ and/or --endpoint NAME", file=sys.stderr)
+        return 2
+    runtime = open_runtime(settings)
+    result = redeliver(
+        runtime.sessions, utcnow(), endpoint=args.endpoint, failed_only=args.failed,
+        since=args.since, enable=args.enable,
+    )  # fmt: skip
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(f"reset {result['reset']} deliveries; enabled: {', '.join(result['enabled']) or '-'}")
+    if result["still_disabled"]:
+        names = ", ".join(result["still_disabled"])
+        print(f"disabled endpoints (their deliveries wait; use --enable): {names}")
+    return 0
+
+
+def cmd_webhooks(args: argparse.Namespace, settings: Settings) -> int:
+    stats = endpoint_stats(open_runtime(settings).sessions)
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False))
+        return 0
+    for e in stats:
+        counts = " ".join(f"{k}={v}" for k, v in e["deliveries"].items())
+        reason = f" ({e['disabled_reason']})" if e["disabled_reason"] else ""
+        print(f"{e['name']:<20} {e['status']}{reason}  {counts}  {e['url']}")
+    if not stats:
+        print("no webhook endpoints (configure them in notify.toml)")
+    return 0

@@ -23,11 +23,19 @@ from worker.settings import Settings
 logger = logging.getLogger(__name__)
 ChannelFactory = Callable[[Runtime, NotifyConfig], list[tuple[str, Publish]]]
 _extra_channels: list[ChannelFactory] = []
+# Extra work each relay pass (webhook sending): built once per run, returns work done.
+PassHook = Callable[[Runtime, NotifyConfig], Callable[[], int]]
+_pass_hooks: list[tuple[str, PassHook]] = []
 
 
 def register_channels(factory: ChannelFactory) -> None:
     """Other channel kinds (webhooks) add themselves here."""
     _extra_channels.append(factory)
+
+
+def register_pass_hook(name: str, hook: PassHook) -> None:
+    """`hook(rt, cfg)` gives a step the relay loop calls after every pass."""
+    _pass_hooks.append((name, hook))
 
 
 def stream_url(settings: Settings, cfg: NotifyConfig) -> str | None:
@@ -56,6 +64,7 @@ def build_channels(rt: Runtime, cfg: NotifyConfig) -> list[tuple[str, Publish]]:
 def run_relay(rt: Runtime, stop: threading.Event, interval: float = 0.5) -> None:
     cfg = load_notify_config(rt.settings.config_dir)
     channels = build_channels(rt, cfg)
+    steps = [(name, hook(rt, cfg)) for name, hook in _pass_hooks]
     while not stop.is_set():
         try:
             counts = relay_once(rt.sessions, utcnow(), channels)
@@ -63,5 +72,7 @@ def run_relay(rt: Runtime, stop: threading.Event, interval: float = 0.5) -> None
             # Channel down: nothing is lost (cursors did not move); try again shortly.
             logger.warning("relay pass failed", extra={"error": str(exc)})
             counts = {}
+        for name, step in steps:
+            counts[name] = step()
         if not any(counts.values()):
             stop.wait(interval)
