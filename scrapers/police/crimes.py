@@ -29,8 +29,10 @@ from scrapers.police.rules import (
     squash,
     table,
 )
+from scrapers.police.vocab import Vocabulary
 
 _OPEN, _CLOSE = '“"«', '”"»'
+_QUOTE = re.compile(rf"[{_OPEN}]([^{_OPEN}{_CLOSE}\n]{{2,200}})[{_CLOSE}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +47,12 @@ class _Term:
 class _Rules:
     terms: dict[str, _Term]
     charges: dict[str, str]  # key of official name → article
-    term_re: re.Pattern[str]
-    quoted_re: re.Pattern[str]
+    term_vocab: Vocabulary
+    term_re: re.Pattern[str]  # for the inside of a quote only (short strings)
+    intro_re: re.Pattern[str]
     more_quoted_re: re.Pattern[str]
-    admin_re: re.Pattern[str]
-    context_re: dict[str, re.Pattern[str]]
+    admin_vocab: Vocabulary
+    context_vocab: dict[str, Vocabulary]
     chapters: tuple[tuple[str, int, int], ...]
 
 
@@ -77,18 +80,18 @@ def _rules() -> _Rules:
     for name, spec in data["terms"].items():
         arts = tuple(spec["articles"])
         terms[key_of(name)] = _Term(spec["label"], arts, spec.get("primary"), spec.get("chapter"))
-    intro = alternation(data["charge_intro"])
-    quote = rf"\s*[{_OPEN}]([^{_OPEN}{_CLOSE}\n]{{2,200}})[{_CLOSE}]"
+    names = list(data["charges"]) + list(data["terms"])
     return _Rules(
         terms=terms,
         charges=charges,
-        term_re=compile_terms(list(data["charges"]) + list(data["terms"])),
-        quoted_re=re.compile(intro + quote),
+        term_vocab=Vocabulary(names),
+        term_re=compile_terms(names),
+        intro_re=re.compile("(?:" + alternation(data["charge_intro"]) + r")\s*$"),
         more_quoted_re=re.compile(
             rf"\s*(?:,|;|và|hoặc)\s*(?:tội\s*)?[{_OPEN}]([^{_CLOSE}\n]{{2,200}})[{_CLOSE}]"
         ),
-        admin_re=compile_terms(data["administrative"]),
-        context_re={k: compile_terms(v) for k, v in data["context"].items()},
+        admin_vocab=Vocabulary(data["administrative"]),
+        context_vocab={k: Vocabulary(v) for k, v in data["context"].items()},
         chapters=tuple((c[0], int(c[1]), int(c[2])) for c in data["chapters"]),
     )
 
@@ -99,7 +102,7 @@ def extract_crimes(text: str) -> tuple[CrimeMention, ...]:
     rules = _rules()
     spans = sentences(prep)
     contexts = _sentence_contexts(prep, spans, rules)
-    admin_sentences = {sentence_index(spans, m.start()) for m in rules.admin_re.finditer(prep.key)}
+    admin_sentences = {sentence_index(spans, h[0]) for h in rules.admin_vocab.hits(prep)}
     out: list[CrimeMention] = []
     covered: list[tuple[int, int]] = []
     for start, end in _quoted(prep, rules):
@@ -107,16 +110,17 @@ def extract_crimes(text: str) -> tuple[CrimeMention, ...]:
         idx = sentence_index(spans, start)
         out.append(_quoted_mention(prep, rules, start, end, idx in admin_sentences))
     seen: set[tuple[int, str]] = set()
-    for m in rules.term_re.finditer(prep.key):
-        if any(s <= m.start() < e for s, e in covered):
+    for start, end, key in rules.term_vocab.hits(prep):
+        if any(s <= start < e for s, e in covered):
             continue
-        idx = sentence_index(spans, m.start())
-        key = squash(m.group(0))
-        term = rules.terms[key]
+        idx = sentence_index(spans, start)
         if (idx, key) in seen:
             continue
         seen.add((idx, key))
-        out.append(_term_mention(prep, m, term, contexts[idx], idx in admin_sentences))
+        term = rules.terms[key]
+        out.append(
+            _term_mention(prep, (start, end, key), term, contexts[idx], idx in admin_sentences)
+        )
     out.extend(_admin_mentions(prep, rules, spans, contexts))
     out.sort(key=lambda c: c.start)
     return tuple(out)
@@ -125,7 +129,11 @@ def extract_crimes(text: str) -> tuple[CrimeMention, ...]:
 def _quoted(prep: Prepared, rules: _Rules) -> list[tuple[int, int]]:
     """Spans (inside the quotes) of quoted charge names, lists included."""
     found: list[tuple[int, int]] = []
-    for m in rules.quoted_re.finditer(prep.key):
+    for m in _QUOTE.finditer(prep.key):
+        if found and m.start(1) < found[-1][1]:
+            continue
+        if rules.intro_re.search(prep.key, max(0, m.start() - 16), m.start()) is None:
+            continue
         found.append((m.start(1), m.end(1)))
         pos = m.end()
         while (more := rules.more_quoted_re.match(prep.key, pos)) is not None:
@@ -163,11 +171,15 @@ def _quoted_mention(
 
 
 def _term_mention(
-    prep: Prepared, m: re.Match[str], term: _Term, context: CrimeContext, administrative: bool
+    prep: Prepared,
+    hit: tuple[int, int, str],
+    term: _Term,
+    context: CrimeContext,
+    administrative: bool,
 ) -> CrimeMention:
-    start, end = m.start(), m.end()
+    start, end, key = hit
     # "tội phạm tín dụng đen": keep the category word in the surface, as written.
-    if prep.key.endswith("tội phạm ", 0, start) and not m.group(0).startswith("tội phạm"):
+    if prep.key.endswith("tội phạm ", 0, start) and not key.startswith("tội phạm"):
         start -= len("tội phạm ")
     chapters = {chapter_of(a) for a in term.articles}
     chapter = term.chapter or chapter_of(term.primary)
@@ -192,15 +204,15 @@ def _admin_mentions(
 ) -> list[CrimeMention]:
     out: list[CrimeMention] = []
     seen: set[int] = set()
-    for m in rules.admin_re.finditer(prep.key):
-        idx = sentence_index(spans, m.start())
+    for start, end, _ in rules.admin_vocab.hits(prep):
+        idx = sentence_index(spans, start)
         if idx in seen:
             continue
         seen.add(idx)
         context = contexts[idx] if contexts[idx] != "charge" else "incident"
         out.append(
             CrimeMention(
-                surface=prep.text[m.start() : m.end()],
+                surface=prep.text[start:end],
                 label="vi phạm hành chính",
                 article=None,
                 articles=(),
@@ -208,8 +220,8 @@ def _admin_mentions(
                 context=context,
                 quoted_charge=False,
                 administrative=True,
-                start=m.start(),
-                end=m.end(),
+                start=start,
+                end=end,
             )
         )
     return out
@@ -220,8 +232,8 @@ def _sentence_contexts(
 ) -> list[CrimeContext]:
     """Context of every sentence from one pass per cue list."""
     hits: dict[str, set[int]] = {}
-    for name, pattern in rules.context_re.items():
-        hits[name] = {sentence_index(spans, m.start()) for m in pattern.finditer(prep.key)}
+    for name, vocab in rules.context_vocab.items():
+        hits[name] = {sentence_index(spans, h[0]) for h in vocab.hits(prep)}
     out: list[CrimeContext] = []
     for idx in range(len(spans)):
         if idx in hits["warning"]:

@@ -17,7 +17,15 @@ from functools import cache
 from typing import Any, cast
 
 from scrapers.police.model_events import Figure, Qualifier
-from scrapers.police.rules import Prepared, alternation, key_of, prepare, squash, table
+from scrapers.police.rules import (
+    Prepared,
+    alternation,
+    anchored_regions,
+    key_of,
+    prepare,
+    squash,
+    table,
+)
 
 _NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 _MONEY_SCALES = frozenset({1e6, 1e9})
@@ -68,10 +76,11 @@ def extract_figures(text: str) -> tuple[Figure, ...]:
     prep = prepare(text)
     rules = _rules()
     out: list[Figure] = []
-    for m in rules.figure_re.finditer(prep.key):
-        figure = _figure(prep, rules, m)
-        if figure is not None:
-            out.append(figure)
+    for lo, hi in anchored_regions(prep.key, 16, 64):
+        for m in rules.figure_re.finditer(prep.key, lo, hi):
+            figure = _figure(prep, rules, m)
+            if figure is not None:
+                out.append(figure)
     return tuple(out)
 
 

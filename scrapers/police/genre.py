@@ -15,7 +15,8 @@ from typing import Any
 
 from scrapers.police.model_events import Classification
 from scrapers.police.relevance import score_relevance
-from scrapers.police.rules import WeightedCues, add_scores, prepare, table
+from scrapers.police.rules import Prepared, prepare, table
+from scrapers.police.vocab import WeightedCues, add_scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +54,12 @@ def classify(title: str, lead: str, text: str) -> tuple[str, float, tuple[tuple[
     """(genre, confidence 0..1, topics as (slug, confidence) best first)."""
     rules = _rules()
     fields = {"title": title, "lead": lead, "body": text}
-    keys = {name: prepare(value).key if value else "" for name, value in fields.items()}
+    keys = {name: prepare(value) for name, value in fields.items()}
     genre, confidence = _genre(rules, keys)
     return genre, confidence, _topics(rules, keys, genre)
 
 
-def _genre(rules: _Rules, keys: dict[str, str]) -> tuple[str, float]:
+def _genre(rules: _Rules, keys: dict[str, Prepared]) -> tuple[str, float]:
     scores: dict[str, float] = {}
     for name, key in keys.items():
         cap = rules.cap if name == "body" else 1_000_000
@@ -72,7 +73,7 @@ def _genre(rules: _Rules, keys: dict[str, str]) -> tuple[str, float]:
     return best_label, round(min(1.0, confidence), 3)
 
 
-def _topics(rules: _Rules, keys: dict[str, str], genre: str) -> tuple[tuple[str, float], ...]:
+def _topics(rules: _Rules, keys: dict[str, Prepared], genre: str) -> tuple[tuple[str, float], ...]:
     head: dict[str, float] = {}
     for name in ("title", "lead"):
         add_scores(head, rules.topics.score(keys[name], rules.weights[name]))

@@ -23,9 +23,9 @@ from scrapers.police.rules import (
     prepare,
     sentence_index,
     sentences,
-    squash,
     table,
 )
+from scrapers.police.vocab import Vocabulary
 
 # Upper-case Vietnamese letters (A-Z, Đ and every precomposed capital with marks).
 _UPPER = "".join(ch for ch in map(chr, range(0x41, 0x1EFA)) if ch.isalpha() and ch.isupper())
@@ -42,9 +42,9 @@ _CHAIN = re.compile(r"[\s,;]*(?:(?:và|đồng thời|rồi)\s+)?(?:ra\s+)?(?:qu
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    action_re: re.Pattern[str]
+    action_vocab: Vocabulary
     slugs: dict[str, str]
-    ignore_re: re.Pattern[str]
+    ignore_vocab: Vocabulary
     name_re: re.Pattern[str]
     authority_re: re.Pattern[str]
     window: int
@@ -60,9 +60,9 @@ def _rules() -> _Rules:
     surnames = "|".join(sorted(map(re.escape, data["subjects"]["surnames"]), key=len, reverse=True))
     name = rf"(?<![^\W_])(?:{surnames})(?:\s+(?:{_CAP}|[{_UPPER}]\.))" + r"{1,4}"
     return _Rules(
-        action_re=compile_terms(slugs),
+        action_vocab=Vocabulary(slugs),
         slugs=slugs,
-        ignore_re=compile_terms(data["ignore"]),
+        ignore_vocab=Vocabulary(data["ignore"]),
         name_re=re.compile(rf"{name}|{_INITIALS}"),
         authority_re=compile_terms(data["authority"]["heads"]),
         window=int(data["subjects"]["window"]),
@@ -76,37 +76,35 @@ def extract_legal_actions(text: str) -> tuple[LegalAction, ...]:
     """Legal actions in document order, with subjects and authority where stated."""
     prep = prepare(text)
     rules = _rules()
-    ignored = [(m.start(), m.end()) for m in rules.ignore_re.finditer(prep.key)]
+    ignored = [(h[0], h[1]) for h in rules.ignore_vocab.hits(prep)]
     matches = [
-        m
-        for m in rules.action_re.finditer(prep.key)
-        if not any(s <= m.start() < e for s, e in ignored)
+        h for h in rules.action_vocab.hits(prep) if not any(s <= h[0] < e for s, e in ignored)
     ]
     spans = sentences(prep)
     authorities: dict[int, str | None] = {}
     out: list[LegalAction] = []
-    for i, m in enumerate(matches):
-        idx = sentence_index(spans, m.start())
+    for i, (start, end, key) in enumerate(matches):
+        idx = sentence_index(spans, start)
         if idx not in authorities:
-            authorities[idx] = _authority(prep, rules, spans[idx][0], m.start())
-        action = rules.slugs[squash(m.group(0))]
+            authorities[idx] = _authority(prep, rules, spans[idx][0], start)
+        action = rules.slugs[key]
         if action in rules.no_subjects:
             subjects: tuple[str, ...] = ()
         elif action in rules.subject_before:
-            lo = max(spans[idx][0], matches[i - 1].end() if i else 0, m.start() - rules.window)
-            subjects = _subjects(prep, rules, lo, m.start())
+            lo = max(spans[idx][0], matches[i - 1][1] if i else 0, start - rules.window)
+            subjects = _subjects(prep, rules, lo, start)
         else:
-            hi = min(spans[idx][1], m.end() + rules.window)
-            hi = min(hi, matches[i + 1].start()) if i + 1 < len(matches) else hi
-            subjects = _subjects(prep, rules, m.end(), hi)
+            hi = min(spans[idx][1], end + rules.window)
+            hi = min(hi, matches[i + 1][0]) if i + 1 < len(matches) else hi
+            subjects = _subjects(prep, rules, end, hi)
         out.append(
             LegalAction(
                 action=action,
-                surface=prep.text[m.start() : m.end()],
+                surface=prep.text[start:end],
                 subjects=subjects,
                 authority=authorities[idx],
-                start=m.start(),
-                end=m.end(),
+                start=start,
+                end=end,
             )
         )
     return tuple(_share_subjects(prep, out, rules.no_subjects))

@@ -30,6 +30,7 @@ from scrapers.police.rules import (
     squash,
     table,
 )
+from scrapers.police.vocab import Vocabulary
 
 _PHONE = re.compile(r"(?<![\d.])(?:0\d{2,3}[.\s]?\d{3}[.\s]?\d{3,4}|11[345])(?![\d.]*\d)")
 _PHONE_CUE = re.compile(r"(?:điện thoại|đt|sđt|số máy|hotline|đường dây nóng|liên hệ)\W{0,3}")
@@ -46,14 +47,14 @@ _IMPERSONATE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    wanted_re: re.Pattern[str]
-    scam_re: re.Pattern[str]
-    advice_re: re.Pattern[str]
+    wanted: Vocabulary
+    scam: Vocabulary
+    advice: Vocabulary
     label_re: re.Pattern[str]
     labels: dict[str, str]
-    modus_re: re.Pattern[str]
+    modus_vocab: Vocabulary
     modus: dict[str, str]
-    channel_re: re.Pattern[str]
+    channel_vocab: Vocabulary
     channels: dict[str, str]
 
 
@@ -67,14 +68,14 @@ def _rules() -> _Rules:
     labels = {key_of(k): v for k, v in data["wanted_labels"].items()}
     modus, channels = _slugs(data["modus"]), _slugs(data["channels"])
     return _Rules(
-        wanted_re=compile_terms(data["wanted_cues"]),
-        scam_re=compile_terms(data["scam_cues"]),
-        advice_re=compile_terms(data["advice_cues"]),
+        wanted=Vocabulary(data["wanted_cues"]),
+        scam=Vocabulary(data["scam_cues"]),
+        advice=Vocabulary(data["advice_cues"]),
         label_re=re.compile(compile_terms(labels).pattern + r"\s*:\s*"),
         labels=labels,
-        modus_re=compile_terms(modus),
+        modus_vocab=Vocabulary(modus),
         modus=modus,
-        channel_re=compile_terms(channels),
+        channel_vocab=Vocabulary(channels),
         channels=channels,
     )
 
@@ -97,11 +98,11 @@ def extract_wanted(text: str) -> WantedNotice | None:
     """Structured wanted notice, or None when the text is not about a truy nã."""
     prep = prepare(text)
     rules = _rules()
-    cue = rules.wanted_re.search(prep.key)
-    if cue is None:
+    cues = rules.wanted.hits(prep)
+    if not cues:
         return None
     fields = _labelled(prep, rules)
-    names = find_names(prep.text[cue.end() : cue.end() + 200])
+    names = find_names(prep.text[cues[0][1] : cues[0][1] + 200])
     name = fields.get("name") or (names[0] if names else None)
     birth = _BIRTH_YEAR.search(prep.key)
     year = fields.get("birth_year") or (birth["y"] if birth else None)
@@ -142,15 +143,13 @@ def extract_scam(text: str) -> ScamWarning | None:
     """Structured scam warning, or None when the text neither warns nor speaks of fraud."""
     prep = prepare(text)
     rules = _rules()
-    if rules.scam_re.search(prep.key) is None:
+    if not rules.scam.hits(prep):
         return None
-    modus = _ordered(rules.modus_re, rules.modus, prep.key)
-    channels = _ordered(rules.channel_re, rules.channels, prep.key)
+    modus = _ordered(rules.modus_vocab, rules.modus, prep)
+    channels = _ordered(rules.channel_vocab, rules.channels, prep)
     org = _IMPERSONATE.search(prep.key)
     spans = sentences(prep)
-    advice_idx = sorted(
-        {sentence_index(spans, m.start()) for m in rules.advice_re.finditer(prep.key)}
-    )
+    advice_idx = sorted({sentence_index(spans, h[0]) for h in rules.advice.hits(prep)})
     advice = tuple(prep.text[spans[i][0] : spans[i][1]].strip() for i in advice_idx)
     money = [f.value for f in extract_figures(text) if f.unit == "VND"]
     return ScamWarning(
@@ -162,10 +161,10 @@ def extract_scam(text: str) -> ScamWarning | None:
     )
 
 
-def _ordered(pattern: re.Pattern[str], slugs: dict[str, str], key: str) -> tuple[str, ...]:
+def _ordered(vocab: Vocabulary, slugs: dict[str, str], prep: Prepared) -> tuple[str, ...]:
     out: list[str] = []
-    for m in pattern.finditer(key):
-        slug = slugs[squash(m.group(0))]
+    for _, _, key in vocab.hits(prep):
+        slug = slugs[key]
         if slug not in out:
             out.append(slug)
     return tuple(out)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from scrapers.police.rules import WeightedCues, add_scores, prepare, table
+from scrapers.police.rules import prepare, table
+from scrapers.police.vocab import WeightedCues, add_scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ def score_relevance(title: str, lead: str, text: str, *, outlet_type: str) -> tu
     for name, value in (("title", title), ("lead", lead), ("body", text)):
         if value:
             cap = rules.cap if name == "body" else 1_000_000
-            add_scores(scores, rules.cues.score(prepare(value).key, rules.weights[name], cap))
+            add_scores(scores, rules.cues.score(prepare(value), rules.weights[name], cap))
     total = rules.prior.get(outlet_type, 0.0) + sum(scores.values())
     relevance = round(1.0 - math.exp(-max(total, 0.0) / rules.scale), 3)
     return relevance, relevance >= rules.threshold

@@ -6,9 +6,10 @@
   "hòa", "hoà" and NFD input all match one cue.
 - `table(name)`: a TOML rule file from `scrapers/police/data/`, read once through
   importlib.resources (the only I/O in the package).
-- `alternation(terms)`: one compiled-ready regex alternation of cue words, longest first,
-  bounded by non-letters, so a whole cue list costs one regex pass over the text.
-- `sentences(prepared)`: sentence spans for context rules.
+- `alternation(terms)`: a regex of cue words folded into a character trie, longest first,
+  bounded by non-letters.
+- `sentences(prepared)`: sentence spans for context rules (cached; do not mutate).
+- The shared one-pass cue scanner lives in `vocab.py`.
 """
 
 from __future__ import annotations
@@ -28,10 +29,14 @@ from scrapers.text import normalize_tone_placement
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u00ad\u200b\u200c\u200d\u2060\u180e"), None)
 _LOOKALIKE = {0x00D0: "Đ", 0x00F0: "đ", 0x00A0: " ", 0x202F: " ", 0x2007: " "}
 _TRANSLATE: dict[int, str | None] = {**_INVISIBLE, **_LOOKALIKE}
+_ODD_CHARS = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
+# An o/u before a toned a/e/y: the only place old-style tone placement can occur; most
+# texts have none and skip the NFD round trip of normalize_tone_placement.
+_MAYBE_OLD_TONE = re.compile("(?<![qQ])[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![^\\W\\d_])")
 
 # A sentence ends at . ! ? … (optionally closed by a quote/bracket) before an upper-case
 # start, or at a line break / semicolon-free paragraph boundary.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]*\s+(?=[\"“‘(]?[^\W\d_])|\n+")
+_SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)\n*|[.!?…]*[\"”’)]*\s+(?=[\"“‘(]?[^\W\d_]))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +57,13 @@ def _lower_same_length(text: str) -> str:
 @lru_cache(maxsize=16)
 def prepare(text: str) -> Prepared:
     """Prepared form of one text; cached so the extractors share one normalisation."""
-    display = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
-    key = _lower_same_length(normalize_tone_placement(display))
+    display = text
+    if not unicodedata.is_normalized("NFC", display):
+        display = unicodedata.normalize("NFC", display)
+    if _ODD_CHARS.search(display) is not None:  # str.translate is slow on non-ASCII text
+        display = display.translate(_TRANSLATE)
+    toned = normalize_tone_placement(display) if _MAYBE_OLD_TONE.search(display) else display
+    key = _lower_same_length(toned)
     if len(key) != len(display):  # never expected; keep offsets safe regardless
         key = _lower_same_length(display)
     return Prepared(display, key)
@@ -72,15 +82,35 @@ def table(name: str) -> dict[str, Any]:
 
 
 def alternation(terms: Iterable[str], *, left_bound: bool = True) -> str:
-    """Regex source matching any term (key form) as whole words, longest first.
+    """Regex source matching any term (key form) as whole words; longer terms win.
 
+    The terms are folded into a character trie ("c(?:ông an|ảnh sát)"), so the regex engine
+    follows one branch per character instead of trying every term at every word start.
     Spaces in a term match any run of spaces; a term may end in a non-letter (e.g. "%").
     Without `left_bound` a term may follow a digit directly ("80%", "2,7kg").
     """
-    keys = sorted({key_of(t) for t in terms if t.strip()}, key=len, reverse=True)
-    parts = [r"\s+".join(re.escape(w) for w in k.split(" ")) for k in keys]
-    left = r"(?<![^\W_])" if left_bound else ""
-    return left + "(?:" + "|".join(parts) + r")(?![^\W_])"
+    trie: dict[str, Any] = {}
+    for term in terms:
+        if not term.strip():
+            continue
+        node = trie
+        for ch in key_of(term):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    left = r"\b" if left_bound else ""
+    return left + "(?:" + _trie_source(trie) + r")(?![^\W_])"
+
+
+def _trie_source(node: dict[str, Any]) -> str:
+    branches = []
+    for ch in sorted(k for k in node if k):
+        head = r"\s+" if ch == " " else re.escape(ch)
+        branches.append(head + _trie_source(node[ch]))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # A term ending here: the longer continuation is tried first (greedy), then this end.
+    return f"(?:{body})?" if "" in node else body
 
 
 def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
@@ -92,6 +122,7 @@ def squash(key: str) -> str:
     return " ".join(key.split())
 
 
+@lru_cache(maxsize=16)
 def sentences(prepared: Prepared) -> list[tuple[int, int]]:
     """Sentence spans (start, end) over the prepared text."""
     spans: list[tuple[int, int]] = []
@@ -104,6 +135,25 @@ def sentences(prepared: Prepared) -> list[tuple[int, int]]:
     return spans
 
 
+_DIGITS = re.compile(r"\d[\d.,/:-]*")
+
+
+def anchored_regions(
+    key: str, before: int, after: int, anchor: re.Pattern[str] = _DIGITS
+) -> list[tuple[int, int]]:
+    """Merged windows around `anchor` matches (digit runs by default): a regex that needs
+    a number then runs only there instead of over the whole text."""
+    anchors = [(m.start(), m.end()) for m in anchor.finditer(key)]
+    regions: list[tuple[int, int]] = []
+    for start, end in anchors:
+        lo, hi = max(0, start - before), min(len(key), end + after)
+        if regions and lo <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(regions[-1][1], hi))
+        else:
+            regions.append((lo, hi))
+    return regions
+
+
 def sentence_index(spans: list[tuple[int, int]], offset: int) -> int:
     """Index of the sentence holding `offset` (binary search)."""
     lo, hi = 0, len(spans) - 1
@@ -114,36 +164,3 @@ def sentence_index(spans: list[tuple[int, int]], offset: int) -> int:
         else:
             hi = mid - 1
     return lo
-
-
-class WeightedCues:
-    """Cue words with (label, weight), matched in one regex pass.
-
-    `score(key, field_weight, cap)` sums weight × field_weight per label, each cue counted
-    at most `cap` times (so a long body cannot drown a short title).
-    """
-
-    __slots__ = ("_cues", "_pattern")
-
-    def __init__(self, groups: dict[str, dict[str, float]]) -> None:
-        self._cues: dict[str, list[tuple[str, float]]] = {}
-        for label, cues in groups.items():
-            for cue, weight in cues.items():
-                self._cues.setdefault(key_of(cue), []).append((label, float(weight)))
-        self._pattern = compile_terms(self._cues)
-
-    def score(self, key: str, field_weight: float, cap: int = 1_000_000) -> dict[str, float]:
-        counts: dict[str, int] = {}
-        for m in self._pattern.finditer(key):
-            cue = squash(m.group(0))
-            counts[cue] = counts.get(cue, 0) + 1
-        out: dict[str, float] = {}
-        for cue, count in counts.items():
-            for label, weight in self._cues[cue]:
-                out[label] = out.get(label, 0.0) + weight * field_weight * min(count, cap)
-        return out
-
-
-def add_scores(total: dict[str, float], more: dict[str, float], factor: float = 1.0) -> None:
-    for label, value in more.items():
-        total[label] = total.get(label, 0.0) + value * factor

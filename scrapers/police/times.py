@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from scrapers.dates import VN_TZ, parse_vn_datetime
 from scrapers.police.model_events import EventTime, TimePrecision
-from scrapers.police.rules import prepare, squash
+from scrapers.police.rules import anchored_regions, prepare, squash
 
 _POD = r"rạng sáng|sáng sớm|sáng|trưa|chiều tối|chiều|tối|đêm khuya|nửa đêm|đêm|khuya"
 _TIME_RE = re.compile(
@@ -50,7 +50,7 @@ def extract_event_times(text: str, *, published: datetime | None) -> tuple[Event
     reference = _aware(published) if published is not None else None
     out: list[EventTime] = []
     previous: date | None = None
-    for m in _TIME_RE.finditer(prep.key):
+    for m in _matches(prep.key):
         if not (m["d"] or m["rel"] or (m["h"] and (m["cue"] or m["pod"] or m["pod2"]))):
             continue
         if m["d"] and not (m["y"] or m["pod"] or m["cue"] or m["h"] or m["dayword"]):
@@ -62,6 +62,21 @@ def extract_event_times(text: str, *, published: datetime | None) -> tuple[Event
         if event.start is not None:
             previous = date.fromisoformat(event.start[:10])
     return tuple(out)
+
+
+# Where a time can be: a clock "22h", a day-month "19-6", "19 tháng", a relative day word.
+_ANCHOR = re.compile(
+    r"\d{1,2}\s*(?:h|g|giờ)|\d{1,2}[-/.]\d{1,2}|\d{1,2}\s+tháng|cùng ngày|hôm sau|hôm đó"
+)
+
+
+def _matches(key: str) -> list[re.Match[str]]:
+    """Time matches, searched only near digits and relative-day words (fast on long text)."""
+    return [
+        m
+        for lo, hi in anchored_regions(key, 36, 24, _ANCHOR)
+        for m in _TIME_RE.finditer(key, lo, hi)
+    ]
 
 
 def _aware(value: datetime) -> datetime:
