@@ -138,12 +138,17 @@ def sentences(prepared: Prepared) -> list[tuple[int, int]]:
 _DIGITS = re.compile(r"\d[\d.,/:-]*")
 
 
+def digit_runs(key: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _DIGITS.finditer(key)]
+
+
 def anchored_regions(
-    key: str, before: int, after: int, anchor: re.Pattern[str] = _DIGITS
+    key: str, before: int, after: int, anchors: list[tuple[int, int]] | None = None
 ) -> list[tuple[int, int]]:
-    """Merged windows around `anchor` matches (digit runs by default): a regex that needs
+    """Merged windows around sorted `anchors` (digit runs by default): a regex that needs
     a number then runs only there instead of over the whole text."""
-    anchors = [(m.start(), m.end()) for m in anchor.finditer(key)]
+    if anchors is None:
+        anchors = digit_runs(key)
     regions: list[tuple[int, int]] = []
     for start, end in anchors:
         lo, hi = max(0, start - before), min(len(key), end + after)

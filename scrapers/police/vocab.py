@@ -95,8 +95,10 @@ def _dispatch(prep: Prepared, registered: int) -> tuple[list[tuple[int, int, str
     out: tuple[list[tuple[int, int, str]], ...] = tuple([] for _ in range(registered))
     last_end = [-1] * registered
     key = prep.key
+    owners = _OWNERS
     for start, hit in scan(prep):
-        for idx, own in _owners(hit):
+        found = owners.get(hit)
+        for idx, own in _owners(hit) if found is None else found:
             if start < last_end[idx]:
                 continue
             end = start + len(own)
