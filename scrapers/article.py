@@ -116,6 +116,8 @@ def _settle_lead(
         return paragraphs[1:], strip_outlet_marker(body.lead_candidate)
     if lead is None or extraction["lead"] not in ("meta", "jsonld"):
         return paragraphs, lead
+    if extraction["paragraphs"] == "generic":
+        return paragraphs, lead  # a description repeating the text: the text stays whole
     first = fold_key(paragraphs[0]) if paragraphs else ""
     key = fold_key(lead).rstrip(". ")
     if key and first.startswith(key.rstrip(".")) and len(paragraphs) > 1:

@@ -1,11 +1,15 @@
 """Generic layer of the parse stage (pure): find the main text container of an unknown page.
 
 In:  the page tree.
-Out: the element most likely to hold the article text, or None.
+Out: the element most likely to hold the article text (a new <div> holding copies of
+     several sibling blocks when the text is split across them), or None.
 
 Text density, readability-style: every paragraph-like node with enough text scores its
-parent (and half its grandparent) by length and commas, discounted by link density; nodes
-inside navigation, headers, footers, sidebars, comments and related boxes never score.
+parent (and half its grandparent) by length and commas; candidates are discounted by link
+density. Nodes inside navigation, headers, footers, sidebars, comments and related boxes
+never score. The best candidate is widened to the ancestor that holds the other strong
+candidates, then joined by the sibling blocks that score close to it or read as prose
+(sibling scoring as in readability); see scrapers.layers.siblings.
 """
 
 from __future__ import annotations
@@ -13,10 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scrapers.dom import Element
+from scrapers.dom import Element, is_block
+from scrapers.layers.siblings import merge_siblings, widen
 
 _CANDIDATE_TAGS = frozenset({"p", "div", "td", "pre", "li", "section", "article", "span"})
 _SKIP_TAGS = frozenset({"nav", "footer", "header", "aside", "form"})
+_NO_TEXT = frozenset(
+    {"script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea"}
+)
 _UNLIKELY = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|footer|header|sidebar|side-bar|widget|comments?|"
     r"related|relate|lienquan|tinlienquan|breadcrumbs?|social|share|sharing|ads?|banner|"
@@ -29,6 +37,7 @@ _LIKELY = re.compile(
 )
 _PAGE_TAGS = frozenset({"html", "body", "main", "article"})
 _MIN_TEXT = 25
+_ENOUGH_TEXT = 250  # characters in the chosen container before a retry is skipped
 _BR = "\x00"  # marks a <br> inside own text
 
 
@@ -40,25 +49,102 @@ class _Paragraph:
     boxes: list[Element]  # boilerplate-looking ancestors (or itself)
 
 
+@dataclass(slots=True)
+class Scored:
+    """Candidate scores and the page's text/link lengths, shared with the sibling pass."""
+
+    scores: dict[Element, float]
+    mass: dict[Element, float]  # element → points of all the scoring paragraphs inside it
+    texts: dict[Element, tuple[int, int]]  # element → (visible text length, linked length)
+    excluded: set[Element]  # boilerplate boxes that are not layout wrappers
+
+    def text_length(self, el: Element) -> int:
+        return self.texts.get(el, (0, 0))[0]
+
+    def link_density(self, el: Element) -> float:
+        total, linked = self.texts.get(el, (0, 0))
+        return min(linked / total, 1.0) if total else 1.0
+
+    def final(self, el: Element) -> float:
+        return self.scores.get(el, 0.0) * (1.0 - self.link_density(el)) * _class_weight(el)
+
+    def content(self, el: Element) -> float:
+        """Points of the paragraphs inside, discounted by link density."""
+        return self.mass.get(el, 0.0) * (1.0 - self.link_density(el))
+
+    def boilerplate(self, el: Element) -> bool:
+        return el in self.excluded or looks_boilerplate(el)
+
+    def own_length(self, el: Element) -> int:
+        return len(" ".join(_own_text(el).replace(_BR, " ").split()))
+
+
 def find_main_content(root: Element) -> Element | None:
-    paragraphs = _paragraphs(root)
-    wrappers = _layout_wrappers(paragraphs)
-    scores: dict[Element, float] = {}
-    for para in paragraphs:
-        if any(box not in wrappers for box in para.boxes):
-            continue
-        parent = para.el.getparent()
-        if parent is not None:
-            scores[parent] = scores.get(parent, 0.0) + para.points
-            grand = parent.getparent()
-            if grand is not None:
-                scores[grand] = scores.get(grand, 0.0) + para.points / 2.0
+    """The best container; when boilerplate-looking classes hid nearly all the text (page
+    builders call every block a "widget"), the page is scored again without them."""
+    found = _best(score_page(root, strict=True))
+    if found is not None and found[1] >= _ENOUGH_TEXT:
+        return found[0]
+    retry = _best(score_page(root, strict=False))
+    if retry is not None and (found is None or retry[1] > found[1]):
+        return retry[0]
+    return found[0] if found is not None else None
+
+
+def _best(scored: Scored) -> tuple[Element, int] | None:
     best: tuple[float, Element] | None = None
-    for el, score in scores.items():
-        final = score * (1.0 - _link_density(el)) * _class_weight(el)
+    for el in scored.scores:
+        final = scored.final(el)
         if best is None or final > best[0]:
             best = (final, el)
-    return best[1] if best is not None else None
+    if best is None:
+        return None
+    top = widen(best[1], best[0], scored)
+    return merge_siblings(top, scored), scored.text_length(top)
+
+
+def score_page(root: Element, *, strict: bool = True) -> Scored:
+    paragraphs = _paragraphs(root)
+    wrappers = _layout_wrappers(paragraphs, root) if strict else _all_class_boxes(paragraphs)
+    scored = Scored({}, {}, {}, set())
+    for para in paragraphs:
+        boxes = [box for box in para.boxes if box not in wrappers]
+        if boxes:
+            scored.excluded.update(boxes)
+        else:
+            _credit(scored, para)
+    _measure(root, scored.texts, False)
+    return scored
+
+
+def _credit(scored: Scored, para: _Paragraph) -> None:
+    """A paragraph scores its parent fully and its grandparent by half; its points count
+    in the content mass of every ancestor."""
+    scores, mass = scored.scores, scored.mass
+    points = para.points
+    weight = 0.0 if para.el.tag == "li" else points  # list items: menus and teasers
+    mass[para.el] = mass.get(para.el, 0.0) + weight
+    for depth, node in enumerate(para.el.iterancestors()):
+        if depth < 2:
+            scores[node] = scores.get(node, 0.0) + points / (depth + 1)
+        mass[node] = mass.get(node, 0.0) + weight
+
+
+def _measure(el: Element, texts: dict[Element, tuple[int, int]], linked: bool) -> int:
+    """Visible text length of every element (and how much of it is link text), one pass."""
+    in_link = linked or el.tag == "a"
+    total = len(el.text.strip()) if el.text else 0
+    links = total if in_link else 0
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _NO_TEXT:
+            total += _measure(child, texts, in_link)
+            links += texts[child][1]
+        if child.tail:
+            size = len(child.tail.strip())
+            total += size
+            links += size if in_link else 0
+    texts[el] = (total, links)
+    return total
 
 
 def _paragraphs(root: Element) -> list[_Paragraph]:
@@ -82,13 +168,13 @@ def _boxes(el: Element, memo: dict[Element, bool]) -> list[Element]:
     for node in (el, *el.iterancestors()):
         flagged = memo.get(node)
         if flagged is None:
-            flagged = memo[node] = _looks_boilerplate(node)
+            flagged = memo[node] = looks_boilerplate(node)
         if flagged:
             boxes.append(node)
     return boxes
 
 
-def _looks_boilerplate(node: Element) -> bool:
+def looks_boilerplate(node: Element) -> bool:
     if node.tag in _SKIP_TAGS:
         return True
     if node.tag in _PAGE_TAGS:
@@ -97,15 +183,27 @@ def _looks_boilerplate(node: Element) -> bool:
     return bool(tokens.strip()) and bool(_UNLIKELY.search(tokens)) and not _LIKELY.search(tokens)
 
 
-def _layout_wrappers(paragraphs: list[_Paragraph]) -> set[Element]:
+def _layout_wrappers(paragraphs: list[_Paragraph], root: Element) -> set[Element]:
     """Boilerplate-looking boxes that hold most of the page's text are layout wrappers
-    ("l-outer--nav", a <form> around the whole page, "right-sidebar" page variants)."""
+    ("l-outer--nav", a <form> around the whole page, "right-sidebar" page variants), and
+    so are class-flagged boxes around the page's <h1> ("with-sidebar-right" columns)."""
     total = sum(p.length for p in paragraphs)
     held: dict[Element, int] = {}
     for para in paragraphs:
         for box in para.boxes:
             held[box] = held.get(box, 0) + para.length
-    return {box for box, size in held.items() if size * 2 >= total}
+    wrappers = {box for box, size in held.items() if size * 2 >= total}
+    heading = next(root.iter("h1"), None)
+    if heading is not None:
+        wrappers.update(
+            node for node in heading.iterancestors() if node in held and node.tag not in _SKIP_TAGS
+        )
+    return wrappers
+
+
+def _all_class_boxes(paragraphs: list[_Paragraph]) -> set[Element]:
+    """The retry pass: only <nav>, <header>, <footer>, <aside>, <form> boxes still count."""
+    return {box for para in paragraphs for box in para.boxes if box.tag not in _SKIP_TAGS}
 
 
 def _own_text(el: Element) -> str:
@@ -114,24 +212,14 @@ def _own_text(el: Element) -> str:
     for child in el:
         if child.tag == "br":
             parts.append(_BR)
-        elif isinstance(child.tag, str) and child.tag in ("p", "div", "table", "ul", "ol"):
+        elif not isinstance(child.tag, str) or child.tag in _NO_TEXT:
+            pass
+        elif is_block(child):
             parts.append(" ")
-        elif isinstance(child.tag, str):
+        else:
             parts.append(child.text_content())
         parts.append(child.tail or "")
     return "".join(parts)
-
-
-def _own_text_length(el: Element) -> int:
-    return len(" ".join(_own_text(el).split()))
-
-
-def _link_density(el: Element) -> float:
-    total = len(el.text_content())
-    if total == 0:
-        return 1.0
-    linked = sum(len(a.text_content()) for a in el.iter("a"))
-    return min(linked / total, 1.0)
 
 
 def _class_weight(el: Element) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from scrapers.article import parse_article
 from scrapers.dom import load_tree
 from scrapers.layers.generic import find_main_content
@@ -14,6 +16,7 @@ def _page(body: str, body_class: str = "") -> str:
     return f"<html>{head}<body class='{body_class}'>{body}</body></html>"
 
 
+@pytest.mark.unit
 def test_layout_wrapper_with_a_boilerplate_class_does_not_hide_the_article() -> None:
     paragraphs = "".join(f"<p>{SENTENCE}</p>" for _ in range(5))
     html = _page(
@@ -24,6 +27,7 @@ def test_layout_wrapper_with_a_boilerplate_class_does_not_hide_the_article() -> 
     assert main is not None and main.get("class") == "story"
 
 
+@pytest.mark.unit
 def test_a_form_around_the_whole_page_is_a_wrapper() -> None:
     paragraphs = "".join(f"<p>{SENTENCE}</p>" for _ in range(4))
     html = _page(f"<form id='aspnetForm'><div id='text'>{paragraphs}</div></form>")
@@ -31,6 +35,7 @@ def test_a_form_around_the_whole_page_is_a_wrapper() -> None:
     assert main is not None and main.get("id") == "text"
 
 
+@pytest.mark.unit
 def test_a_real_sidebar_still_never_scores() -> None:
     links = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
     html = _page(
@@ -41,6 +46,7 @@ def test_a_real_sidebar_still_never_scores() -> None:
     assert main is not None and main.get("id") != "sidebar"
 
 
+@pytest.mark.unit
 def test_br_broken_text_counts_line_by_line() -> None:
     lines = "<br><br>".join(f"{SENTENCE} {i}" for i in range(8))
     teasers = "".join(f"<li>{SENTENCE}</li>" for _ in range(6))
@@ -52,6 +58,7 @@ def test_br_broken_text_counts_line_by_line() -> None:
     assert main is not None and main.get("id") == "post"
 
 
+@pytest.mark.unit
 def test_article_with_taxonomy_classes_is_not_a_junk_box() -> None:
     paragraphs = "".join(f"<p>{SENTENCE}</p>" for _ in range(3))
     html = _page(
@@ -60,3 +67,57 @@ def test_article_with_taxonomy_classes_is_not_a_junk_box() -> None:
     )
     record = parse_article(html, "https://example.org/a")
     assert record.paragraphs and record.paragraphs[0] == SENTENCE
+
+
+def _texts(html: str) -> tuple[str, ...]:
+    return parse_article(html, "https://example.org/a").paragraphs
+
+
+@pytest.mark.unit
+def test_script_and_style_text_never_scores() -> None:
+    script = "<script>var x = {" + ", ".join(f"'k{i}': {i}" for i in range(200)) + "};</script>"
+    paragraphs = "".join(f"<p>{SENTENCE}</p>" for _ in range(3))
+    html = _page(f"<div id='ads'>{script}</div><div id='story'>{paragraphs}</div>")
+    main = find_main_content(load_tree(html))
+    assert main is not None and main.get("id") == "story"
+
+
+@pytest.mark.unit
+def test_text_split_across_sibling_blocks_is_merged() -> None:
+    blocks = "".join(
+        f"<div class='text-block'><p>{SENTENCE} {i}a</p><p>{SENTENCE} {i}b</p></div>"
+        for i in range(3)
+    )
+    html = _page(f"<div id='story'>{blocks}</div><div id='aside'><a href='/x'>Home</a></div>")
+    texts = _texts(html)
+    assert f"{SENTENCE} 0a" in texts and f"{SENTENCE} 2b" in texts
+
+
+@pytest.mark.unit
+def test_heading_between_merged_blocks_is_kept() -> None:
+    first = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    second = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4, 7))
+    html = _page(
+        f"<div id='story'><div class='part'>{first}</div><h2>A subheading</h2>"
+        f"<div class='part2'>{second}</div></div>"
+    )
+    texts = _texts(html)
+    assert "A subheading" in texts and f"{SENTENCE} 6" in texts
+
+
+@pytest.mark.unit
+def test_page_builder_widgets_are_scored_again_without_class_penalties() -> None:
+    widgets = "".join(
+        f"<div class='elementor-widget-container'><p>{SENTENCE} {i}</p></div>" for i in range(4)
+    )
+    texts = _texts(_page(f"<div class='elementor-row'>{widgets}</div>"))
+    assert f"{SENTENCE} 0" in texts and f"{SENTENCE} 3" in texts
+
+
+@pytest.mark.unit
+def test_generic_body_keeps_the_paragraph_a_description_repeats() -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
+    head = f"<head><title>A title</title><meta name='description' content='{SENTENCE}'></head>"
+    html = f"<html>{head}<body><div id='story'>{paragraphs}</div></body></html>"
+    record = parse_article(html, "https://example.org/a")
+    assert record.paragraphs[0] == f"{SENTENCE} 0" and record.lead == SENTENCE
