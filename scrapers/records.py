@@ -6,9 +6,10 @@ Datetimes are timezone-aware (Asia/Ho_Chi_Minh unless the source says otherwise)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 DiscoverKind = Literal["rss", "atom", "html_list", "sitemap", "news_sitemap", "json_api"]
 
@@ -65,3 +66,6 @@ class ArticleRecord:
     sections: tuple[str, ...] = ()
     # Source credits printed with the text ("Theo CAND" → "CAND"); never authors.
     credits: tuple[str, ...] = ()
+    # Police-affairs structure (scrapers.police.structure), serialized under "police";
+    # None until the structuring step has run.
+    police: Mapping[str, Any] | None = None

@@ -17,6 +17,13 @@ from scrapers.records import ArticleRecord, Caption
 
 
 def record_to_dict(record: ArticleRecord) -> dict[str, Any]:
+    data = _fields(record)
+    if record.police is not None:
+        data["police"] = dict(record.police)
+    return data
+
+
+def _fields(record: ArticleRecord) -> dict[str, Any]:
     return {
         "url": record.url,
         "canonical_url": record.canonical_url,
@@ -63,6 +70,7 @@ def record_from_dict(data: dict[str, Any]) -> ArticleRecord:
         language=data.get("language") or "vi",
         extraction=dict(data.get("extraction") or {}),
         warnings=tuple(data.get("warnings") or ()),
+        police=data.get("police"),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 from scrapers.article import parse_article
 from scrapers.encoding import decode_html
 from scrapers.errors import ScrapeError
+from scrapers.police.structure import with_police
 from scrapers.records import ArticleRecord
 from scrapers.version import PARSER_VERSION
 from worker.context import IngestContext
@@ -84,7 +85,10 @@ def parse_page(ctx: IngestContext, source: SourceConfig, page: FetchedPage) -> A
     text = decode_html(page.body, page.content_type).text
     selectors = source.selector_map()
     job = partial(parse_article, text, page.final_url, selectors=selectors, fetched_at=ctx.clock())
-    return call_with_time_limit(job, ctx.settings.parse_timeout_seconds)
+    record = call_with_time_limit(job, ctx.settings.parse_timeout_seconds)
+    with ctx.timings.measure("structure"):
+        structure = partial(with_police, record, **source.structure_options())
+        return call_with_time_limit(structure, ctx.settings.parse_timeout_seconds)
 
 
 def _gone(ctx: IngestContext, known: KnownArticle) -> ArticleOutcome:

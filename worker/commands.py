@@ -14,6 +14,7 @@ from sqlalchemy import select
 from scrapers.article import parse_article
 from scrapers.encoding import decode_html
 from scrapers.errors import ScrapeError
+from scrapers.police.structure import with_police
 from scrapers.serialize import record_to_dict
 from worker.bootstrap import load_configured_sources, open_runtime
 from worker.context import IngestContext
@@ -76,30 +77,32 @@ def _report(summary: SourceRunSummary, as_json: bool, progress: ProgressLine | N
         print(f"  discovery error: {error}")
 
 
-def _parse_one(path: str, url: str, selectors: dict[str, str] | None) -> dict[str, Any]:
+def _parse_one(path: str, url: str, source: SourceConfig | None) -> dict[str, Any]:
     body = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     text = decode_html(body, None).text
-    return record_to_dict(parse_article(text, url, selectors=selectors))
+    selectors = source.selector_map() if source else None
+    record = parse_article(text, url, selectors=selectors)
+    return record_to_dict(with_police(record, **(source.structure_options() if source else {})))
 
 
-def _selectors(settings: Settings, key: str | None) -> dict[str, str] | None:
+def _source_named(settings: Settings, key: str | None) -> SourceConfig | None:
     if key is None:
         return None
     sources, problems = _pick_sources(settings, [key])
     if problems:
         raise SystemExit(f"newsworker: {'; '.join(problems)}")
-    return sources[0].selector_map()
+    return sources[0]
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
-    selectors = _selectors(settings, args.source)
+    source = _source_named(settings, args.source)
     if args.batch:
-        return _parse_batch(Path(args.batch), selectors)
+        return _parse_batch(Path(args.batch), source)
     if not args.file or not args.url:
         print("newsworker parse: give FILE and --url, or --batch LIST.jsonl", file=sys.stderr)
         return 2
     try:
-        record = _parse_one(args.file, args.url, selectors)
+        record = _parse_one(args.file, args.url, source)
     except (OSError, ScrapeError) as exc:
         print(f"newsworker parse: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -107,14 +110,14 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _parse_batch(batch: Path, selectors: dict[str, str] | None) -> int:
+def _parse_batch(batch: Path, source: SourceConfig | None) -> int:
     with batch.open(encoding="utf-8") as lines:
         for line in lines:
             if not line.strip():
                 continue
             try:
                 job = json.loads(line)
-                out = _parse_one(str(job["path"]), str(job["url"]), selectors)
+                out = _parse_one(str(job["path"]), str(job["url"]), source)
             except (OSError, ScrapeError, ValueError, KeyError, TypeError) as exc:
                 out = {"error": f"{type(exc).__name__}: {exc}"}
             print(json.dumps(out, ensure_ascii=False), flush=True)

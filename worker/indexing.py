@@ -7,6 +7,7 @@ genre / relevance / is_police_affairs / case_id, and article_facets rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import delete
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import sketch
 from scrapers.text import fold_key
-from worker.clusters import assign_story
+from worker.clusters import assign_case, assign_story
 from worker.db.models import Article, ArticleFacet
 
 MAX_FACET = 300
@@ -26,27 +27,46 @@ def record_text(record: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def facets_of(record: dict[str, Any]) -> set[tuple[str, str]]:
-    """(facet, value) pairs the API filters on, from the record's structured fields."""
-    found: set[tuple[str, str]] = set()
-    police = record.get("police") or {}
+def _place_facets(police: dict[str, Any]) -> Iterator[tuple[str, str]]:
     for place in police.get("places") or []:
         for key in ("province", "province_2025", "commune"):
             if place.get(key):
-                found.add((key, str(place[key])))
-    for topic in police.get("topics") or []:
-        found.add(("topic", str(topic["topic"] if isinstance(topic, dict) else topic)))
+                yield key, str(place[key])
+
+
+def _crime_facets(police: dict[str, Any]) -> Iterator[tuple[str, str]]:
     for crime in police.get("crimes") or []:
-        for number in crime.get("articles") or ([crime["article"]] if crime.get("article") else []):
-            found.add(("crime_article", str(number)))
+        numbers = crime.get("articles") or ([crime["article"]] if crime.get("article") else [])
+        for number in numbers:
+            yield "crime_article", str(number)
+
+
+def _people_facets(police: dict[str, Any]) -> Iterator[tuple[str, str]]:
     for person in police.get("persons") or []:
         if person.get("name"):
-            found.add(("person", fold_key(str(person["name"]))))
+            yield "person", fold_key(str(person["name"]))
         if person.get("rank"):
-            found.add(("rank", str(person["rank"])))
+            yield "rank", str(person["rank"])
     for unit in police.get("units") or []:
         if unit.get("code"):
-            found.add(("unit_code", str(unit["code"])))
+            yield "unit_code", str(unit["code"])
+
+
+def _other_facets(police: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for topic in police.get("topics") or []:
+        yield "topic", str(topic["topic"] if isinstance(topic, dict) else topic)
+    for key in (police.get("case") or {}).get("blocking_keys") or []:
+        yield "case_key", str(key)
+    if police.get("genre"):
+        yield "genre", str(police["genre"])
+
+
+def facets_of(record: dict[str, Any]) -> set[tuple[str, str]]:
+    """(facet, value) pairs the API filters on, from the record's structured fields."""
+    police = record.get("police") or {}
+    found: set[tuple[str, str]] = set()
+    for extract in (_place_facets, _crime_facets, _people_facets, _other_facets):
+        found.update(extract(police))
     return {(f, v[:MAX_FACET]) for f, v in found if v}
 
 
@@ -62,4 +82,6 @@ def index_article(session: Session, article: Article) -> None:
     session.add_all(
         ArticleFacet(article_id=article.id, facet=f, value=v) for f, v in facets_of(record)
     )
+    session.flush()  # facets visible to the case lookup below
     assign_story(session, article, sketch(text))
+    assign_case(session, article)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from scrapers.article import parse_article
 from scrapers.encoding import decode_html
 from scrapers.errors import ScrapeError
+from scrapers.police.structure import with_police
 from scrapers.serialize import record_to_dict
 from scrapers.version import PARSER_VERSION
 from worker.context import IngestContext
@@ -63,6 +64,8 @@ def _reparse_one(
             record = parse_article(
                 text, article.url, selectors=selectors, fetched_at=raw.fetched_at
             )
+            options = source.structure_options() if source else {}
+            record = with_police(record, **options)
         except ScrapeError as exc:
             record_failure(
                 session, source_key=article.source_key, url=article.url, stage="reparse",

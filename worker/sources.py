@@ -107,6 +107,18 @@ class SourceConfig(_Strict):
     selectors: Selectors = Selectors()
     meta: SourceMeta = SourceMeta()
 
+    def structure_options(self) -> dict[str, Any]:
+        """Publisher context for scrapers.police.structure: police portals keep every
+        article unless a threshold is set; other outlets use the classifier's own cut."""
+        threshold = self.relevance_threshold
+        if threshold is None and self.outlet_type == "police_portal":
+            threshold = 0.0
+        return {
+            "outlet_type": self.outlet_type,
+            "publisher_province": self.province,
+            "relevance_threshold": threshold,
+        }
+
     def selector_map(self) -> dict[str, str]:
         """The configured article selectors as {field: css}, unset fields left out."""
         return {k: v for k, v in self.selectors.model_dump().items() if v is not None}

@@ -1,0 +1,129 @@
+"""Structuring stage: a parsed ArticleRecord → its police-affairs structure (pure).
+
+In: the record (title, lead, paragraphs, published_at) and the publisher's context (outlet
+type, province, relevance threshold). Out: a plain dict under record.police with
+`relevance`, `is_police_affairs`, `genre`, `topics`, `persons`, `units`, `places`,
+`crimes`, `legal_actions`, `figures`, `event_times`, `wanted`, `scam`, `case` (the
+case-linking features; the stored `case_id` and `story_id` are added by the worker).
+Surface text is kept beside every resolved value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import replace
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scrapers.police.cases import case_key_features
+from scrapers.police.crimes import extract_crimes
+from scrapers.police.figures import extract_figures
+from scrapers.police.genre import classify_article
+from scrapers.police.legal import extract_legal_actions
+from scrapers.police.model import PersonMention, PlaceMention
+from scrapers.police.model_events import EventTime
+from scrapers.police.notices import extract_scam, extract_wanted
+from scrapers.police.persons import extract_persons
+from scrapers.police.places import extract_places
+from scrapers.police.times import extract_event_times
+from scrapers.police.units import extract_units
+from scrapers.records import ArticleRecord
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+CASE_ROLES = frozenset({"suspect", "accused", "defendant", "wanted", "victim"})
+STRUCTURE_VERSION = "1"
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses, tuples and nested values → JSON-ready dicts and lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def article_text(record: ArticleRecord) -> str:
+    return "\n".join([record.title, record.lead or "", *record.paragraphs])
+
+
+def _publish_date(record: ArticleRecord) -> date | None:
+    return record.published_at.astimezone(VN).date() if record.published_at else None
+
+
+def _case(
+    persons: tuple[PersonMention, ...],
+    places: tuple[PlaceMention, ...],
+    times: tuple[EventTime, ...],
+    text_parts: dict[str, Any],
+    publisher_province: str | None,
+) -> dict[str, Any]:
+    named = [(p.name, p.birth_year) for p in persons if p.name and p.role in CASE_ROLES]
+    province = next((p.province_2025_code for p in places if p.province_2025_code), None)
+    event_date = next((t.start for t in times if t.start), None)
+    features = case_key_features(
+        event_date=event_date,
+        province=province or publisher_province,
+        persons=named,
+        crimes=text_parts["crimes"],
+        figures=text_parts["figures"],
+    )
+    return dict(plain(features))
+
+
+def structure_article(
+    record: ArticleRecord,
+    *,
+    outlet_type: str = "newspaper",
+    publisher_province: str | None = None,
+    relevance_threshold: float | None = None,
+) -> dict[str, Any]:
+    text = article_text(record)
+    published = _publish_date(record)
+    verdict = classify_article(record.title, record.lead or "", text, outlet_type=outlet_type)
+    keep = verdict.is_police_affairs
+    if relevance_threshold is not None:
+        keep = verdict.relevance >= relevance_threshold
+    persons = extract_persons(text, published=published, publisher_province=publisher_province)
+    places = extract_places(text, as_of=published, publisher_province=publisher_province)
+    times = extract_event_times(text, published=record.published_at)
+    parts = {"crimes": extract_crimes(text), "figures": extract_figures(text)}
+    return {
+        "version": STRUCTURE_VERSION,
+        "relevance": verdict.relevance,
+        "is_police_affairs": keep,
+        "genre": verdict.genre,
+        "genre_confidence": verdict.genre_confidence,
+        "topics": [{"topic": t, "confidence": c} for t, c in verdict.topics],
+        "persons": plain(persons),
+        "units": plain(
+            extract_units(text, published=published, publisher_province=publisher_province)
+        ),
+        "places": plain(places),
+        "crimes": plain(parts["crimes"]),
+        "legal_actions": plain(extract_legal_actions(text)),
+        "figures": plain(parts["figures"]),
+        "event_times": plain(times),
+        "wanted": plain(extract_wanted(text)),
+        "scam": plain(extract_scam(text)),
+        "case": _case(persons, places, times, parts, publisher_province),
+    }
+
+
+def with_police(
+    record: ArticleRecord,
+    *,
+    outlet_type: str = "newspaper",
+    publisher_province: str | None = None,
+    relevance_threshold: float | None = None,
+) -> ArticleRecord:
+    police = structure_article(
+        record,
+        outlet_type=outlet_type,
+        publisher_province=publisher_province,
+        relevance_threshold=relevance_threshold,
+    )
+    return replace(record, police=police)
