@@ -1,4 +1,4 @@
-"""Command line: `newsworker ingest | parse | export | sources | db`.
+"""Command line: `newsworker ingest | parse | export | sources | serve | db`.
 
 Exit codes: 0 the command completed (per-source failures are in its output), 1 it could
 not run (database unreachable, nothing to do), 2 bad usage or settings.
@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     sources = sub.add_parser("sources", help="show each source's health")
     sources.add_argument("--json", action="store_true")
     sources.add_argument("--resume", metavar="KEY", help="clear an automatic pause")
+    serve = sub.add_parser("serve", help="run the read API (HTTP, OpenAPI at /docs)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=("upgrade", "current"))
     return parser
@@ -110,10 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = get_settings()
         setup_logging(settings)
-        from worker import commands, commands_events, commands_ops
+        from worker import commands, commands_api, commands_events, commands_ops
 
         name = f"cmd_{args.command}"
-        modules = (commands, commands_ops, commands_events)
+        modules = (commands, commands_ops, commands_events, commands_api)
         handler = next(getattr(m, name) for m in modules if hasattr(m, name))
         return int(handler(args, settings))
     except NewsworkerError as exc:
