@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from worker.errors import SettingsError
 
 ENV_PREFIX = "NEWSWORKER_"
+API_SCOPES = ("read", "admin")
 
 
 class Settings(BaseSettings):
@@ -54,6 +55,9 @@ class Settings(BaseSettings):
     watchdog_seconds: float = Field(default=300.0, ge=0)  # 0 turns the watchdog off
     log_json: bool = False
     log_level: str = "INFO"
+    # Read API (`newsworker serve`): bearer tokens "scope:token", comma-separated; scope read
+    # (GET) or admin (also POST /reingest). Empty: no auth, and serve binds to loopback only.
+    api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("allowed_networks", mode="before")
     @classmethod
@@ -65,6 +69,24 @@ class Settings(BaseSettings):
                 ipaddress.ip_network(str(cidr), strict=False)  # ValueError names the bad CIDR
             return [str(cidr) for cidr in value]
         return value
+
+    @field_validator("api_tokens", mode="before")
+    @classmethod
+    def _split_tokens(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            for item in value:
+                scope, _, token = str(item).partition(":")
+                if scope not in API_SCOPES or len(token) < 8:
+                    raise ValueError("each token is read:TOKEN or admin:TOKEN (8+ characters)")
+            return [str(item) for item in value]
+        return value
+
+    @property
+    def api_token_scopes(self) -> dict[str, str]:
+        """token → scope."""
+        return {t.partition(":")[2]: t.partition(":")[0] for t in self.api_tokens}
 
     @property
     def effective_database_url(self) -> str:
