@@ -10,8 +10,8 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 
+from worker.commands_export import add_export_parser
 from worker.errors import NewsworkerError
 from worker.logs import setup_logging
 from worker.settings import get_settings
@@ -29,14 +29,6 @@ def _add_parse(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--url", help="the URL the page was fetched from")
     p.add_argument("--batch", metavar="LIST.jsonl", help='lines {"path": ..., "url": ...}')
     p.add_argument("--source", metavar="KEY", help="apply this source's selectors")
-
-
-def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("export", help="write stored records")
-    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    p.add_argument("--since", type=datetime.fromisoformat, help="ISO date/time (changed since)")
-    p.add_argument("--source", action="append", default=[], metavar="KEY")
-    p.add_argument("--output", "-o", default="-", help="file path, - for stdout")
 
 
 def _add_runtime(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -93,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add_ingest(sub)
     _add_parse(sub)
-    _add_export(sub)
+    add_export_parser(sub)
     _add_runtime(sub)
     _add_reingest(sub)
     _add_events(sub)
@@ -113,10 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = get_settings()
         setup_logging(settings)
-        from worker import commands, commands_api, commands_events, commands_ops
+        from worker import commands, commands_api, commands_events, commands_export, commands_ops
 
         name = f"cmd_{args.command}"
-        modules = (commands, commands_ops, commands_events, commands_api)
+        modules = (commands, commands_ops, commands_events, commands_api, commands_export)
         handler = next(getattr(m, name) for m in modules if hasattr(m, name))
         return int(handler(args, settings))
     except NewsworkerError as exc:

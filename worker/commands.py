@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from sqlalchemy import select
 
@@ -21,7 +20,6 @@ from worker.context import IngestContext
 from worker.db.engine import transaction
 from worker.db.migrate import current_revision, upgrade
 from worker.db.models import Source
-from worker.export import export_rows, write_csv, write_jsonl
 from worker.fetch import Fetcher
 from worker.health import resume_source
 from worker.pipeline import SourceRunSummary, run_source
@@ -121,24 +119,6 @@ def _parse_batch(batch: Path, source: SourceConfig | None) -> int:
             except (OSError, ScrapeError, ValueError, KeyError, TypeError) as exc:
                 out = {"error": f"{type(exc).__name__}: {exc}"}
             print(json.dumps(out, ensure_ascii=False), flush=True)
-    return 0
-
-
-def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    runtime = open_runtime(settings)
-    since = args.since
-    if since is not None and since.tzinfo is None:
-        from zoneinfo import ZoneInfo
-
-        since = since.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    with ExitStack() as stack:
-        out: TextIO = sys.stdout
-        if args.output != "-":
-            out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))
-        session = stack.enter_context(runtime.sessions())
-        rows = export_rows(session, since=since, sources=args.source or None)
-        count = write_csv(rows, out) if args.format == "csv" else write_jsonl(rows, out)
-    print(f"exported {count} records", file=sys.stderr)
     return 0
 
 

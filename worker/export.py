@@ -1,4 +1,10 @@
-"""Export stage: stored records → JSON lines or CSV, streamed (constant memory)."""
+"""Export stage: stored records → JSON lines, CSV or Parquet, streamed (constant memory).
+
+Rows are the public record plus storage fields, the shape `schema/record.schema.json`
+describes (its `$id` is RECORD_SCHEMA_ID). Filters are the read API's (worker.query);
+rows come oldest id first through a server-side cursor (yield_per), so memory does not
+grow with the number of records.
+"""
 
 from __future__ import annotations
 
@@ -8,39 +14,63 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from worker.db.models import Article
+from worker.query import ArticleQuery, filtered_select
 
+RECORD_SCHEMA_ID = "urn:newsworker:schema:record:1.0.0"
+FETCH_BATCH = 500
+STORAGE_FIELDS = (
+    "id", "source", "status", "revision", "content_hash", "parser_version",
+    "first_seen_at", "fetched_at", "story_id", "case_id",
+)  # fmt: skip
+# CSV is the flat spreadsheet view: lists joined with "; ", the body as one `text` cell,
+# from the police structure only genre and topic slugs. JSON lines and Parquet are complete.
 CSV_FIELDS = (
     "id", "source", "status", "revision", "url", "canonical_url", "title", "lead",
     "published_at", "updated_at", "authors", "section", "tags", "text",
+    "first_seen_at", "fetched_at", "story_id", "case_id", "genre", "topics",
 )  # fmt: skip
 
 
+def storage_fields(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source": article.source_key,
+        "status": article.status,
+        "revision": article.revision,
+        "content_hash": article.content_hash,
+        "parser_version": article.parser_version,
+        "first_seen_at": article.first_seen_at.isoformat(),
+        "fetched_at": article.fetched_at.isoformat(),
+        "story_id": article.story_id,
+        "case_id": article.case_id,
+    }
+
+
+def export_row(article: Article) -> dict[str, Any]:
+    """One stored article as an export row (record fields, then storage fields)."""
+    row = dict(article.record)
+    row.update(storage_fields(article))
+    return row
+
+
 def export_rows(
-    session: Session, *, since: datetime | None = None, sources: list[str] | None = None
+    session: Session,
+    query: ArticleQuery | None = None,
+    *,
+    changed_since: datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Each stored article as its public record plus storage fields, oldest first."""
-    stmt = select(Article).order_by(Article.id).execution_options(yield_per=500)
-    if since is not None:
-        stmt = stmt.where(Article.updated_at >= since)
-    if sources:
-        stmt = stmt.where(Article.source_key.in_(sources))
+    """Each matching stored article as an export row, oldest id first."""
+    dialect = session.get_bind().dialect.name
+    stmt = filtered_select(query or ArticleQuery(), dialect)
+    if changed_since is not None:
+        stmt = stmt.where(Article.updated_at >= changed_since)
+    stmt = stmt.order_by(Article.id).execution_options(yield_per=FETCH_BATCH)
     for article in session.scalars(stmt):
-        row = dict(article.record)
-        row.update(
-            id=article.id,
-            source=article.source_key,
-            status=article.status,
-            revision=article.revision,
-            content_hash=article.content_hash,
-            parser_version=article.parser_version,
-            first_seen_at=article.first_seen_at.isoformat(),
-            fetched_at=article.fetched_at.isoformat(),
-        )
-        yield row
+        yield export_row(article)
+        session.expunge(article)  # nothing keeps a finished row alive
 
 
 def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
@@ -51,9 +81,15 @@ def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     return count
 
 
-def _csv_value(row: dict[str, Any], name: str) -> str:
+def csv_value(row: dict[str, Any], name: str) -> str:
+    """The CSV cell of one field (also what a CSV round trip compares against)."""
+    police = row.get("police") or {}
     if name == "text":
         return "\n\n".join(row.get("paragraphs") or [])
+    if name == "genre":
+        return str(police.get("genre") or "")
+    if name == "topics":
+        return "; ".join(str(t.get("topic")) for t in police.get("topics") or [])
     value = row.get(name)
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
@@ -65,6 +101,6 @@ def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     writer.writerow(CSV_FIELDS)
     count = 0
     for row in rows:
-        writer.writerow([_csv_value(row, name) for name in CSV_FIELDS])
+        writer.writerow([csv_value(row, name) for name in CSV_FIELDS])
         count += 1
     return count
