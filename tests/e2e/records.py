@@ -38,7 +38,7 @@ def _record(slug: str, title: str, paragraphs: tuple[str, ...], day: int) -> Art
         url=url,
         canonical_url=url,
         title=title,
-        lead=paragraphs[0][:80],
+        lead=f"{title}: tin từ phóng viên.",
         paragraphs=paragraphs,
         captions=(Caption("Tang vật thu giữ", f"https://bao.example.vn/{slug}.jpg"),),
         authors=("Lê Thị Mai",),

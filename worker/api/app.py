@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from worker.api import articles, metrics, ops
+from worker.api import articles, metrics, ops, pages
 from worker.bootstrap import Runtime, open_runtime
 from worker.query import QueryError
 from worker.settings import Settings
@@ -33,6 +33,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(articles.router)
     app.include_router(ops.router)
     app.include_router(metrics.router)
+    app.include_router(pages.router)
 
     @app.middleware("http")
     async def access_log(
