@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from scrapers.police.model_events import CrimeContext, CrimeMention
@@ -23,6 +23,7 @@ from scrapers.police.rules import (
     alternation,
     compile_terms,
     key_of,
+    memoised,
     prepare,
     sentence_index,
     sentences,
@@ -56,11 +57,15 @@ class _Rules:
     chapters: tuple[tuple[str, int, int], ...]
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=1024)
 def chapter_of(article: str | None) -> str | None:
     """BLHS 2015 chapter of an article number ("256a" → "XX")."""
     if not article:
         return None
-    digits = re.match(r"\d+", article)
+    digits = _DIGITS.match(article)
     if digits is None:
         return None
     number = int(digits.group(0))
@@ -98,7 +103,10 @@ def _rules() -> _Rules:
 
 def extract_crimes(text: str) -> tuple[CrimeMention, ...]:
     """Crime mentions in document order; each term occurrence once (first per sentence)."""
-    prep = prepare(text)
+    return memoised(prepare(text), "crimes", _crimes)
+
+
+def _crimes(prep: Prepared) -> tuple[CrimeMention, ...]:
     rules = _rules()
     spans = sentences(prep)
     contexts = _sentence_contexts(prep, spans, rules)

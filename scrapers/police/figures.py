@@ -22,6 +22,7 @@ from scrapers.police.rules import (
     alternation,
     anchored_regions,
     key_of,
+    memoised,
     prepare,
     squash,
     table,
@@ -29,6 +30,7 @@ from scrapers.police.rules import (
 
 _NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 _MONEY_SCALES = frozenset({1e6, 1e9})
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +68,17 @@ def _rules() -> _Rules:
 
 def parse_number(raw: str) -> float:
     """'1.500' → 1500, '2,7' → 2.7, '2.000.000' → 2e6, '2.5' → 2.5 (English decimal)."""
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", raw):
+    if _GROUPED.fullmatch(raw):
         return float(raw.replace(".", "").replace(",", "."))
     return float(raw.replace(",", "."))
 
 
 def extract_figures(text: str) -> tuple[Figure, ...]:
     """Figures in document order."""
-    prep = prepare(text)
+    return memoised(prepare(text), "figures", _figures)
+
+
+def _figures(prep: Prepared) -> tuple[Figure, ...]:
     rules = _rules()
     out: list[Figure] = []
     for lo, hi in anchored_regions(prep.key, 16, 64):

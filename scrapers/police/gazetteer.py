@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from scrapers.police.model import PlaceMethod, Scheme
+from scrapers.police.prep import cached_fold_key, cached_tone_key
 from scrapers.text import fold_key, tone_key
 
 SCHEME_2025_FROM = date(2025, 7, 1)
@@ -124,7 +125,7 @@ class Gazetteer:
 
     def province(self, name: str, scheme: Scheme) -> Match | None:
         """A province by short name or alias, in one scheme."""
-        key = tone_key(name)
+        key = cached_tone_key(name)
         code = self.aliases.get(key)
         table = self.provinces[scheme]
         if code is not None and code in table:
@@ -133,7 +134,7 @@ class Gazetteer:
         if len(found) == 1:
             prov = found[0]
             return prov, ("exact" if prov.short == name else "tone")
-        found = self._province_fold[scheme].get(fold_key(name), [])
+        found = self._province_fold[scheme].get(cached_fold_key(name), [])
         if len(found) == 1:
             return found[0], "folded"
         return None
@@ -158,11 +159,11 @@ class Gazetteer:
                 and (district_code is None or u.district_code in (None, district_code))
             ]
 
-        found = in_scope(self._tone.get(slot, {}).get(tone_key(name), []))
+        found = in_scope(self._tone.get(slot, {}).get(cached_tone_key(name), []))
         if found:
             exact = any(_short_key(u.type, u.short) == name for u in found)
             return found, ("exact" if exact else "tone")
-        found = in_scope(self._fold.get(slot, {}).get(fold_key(name), []))
+        found = in_scope(self._fold.get(slot, {}).get(cached_fold_key(name), []))
         return (found, "folded") if len(found) == 1 else ([], "folded")
 
     def to_2025(self, prov: Province) -> Province | None:

@@ -22,7 +22,7 @@ _PUNCT = str.maketrans(
 def search_keys(text: str) -> tuple[str, str]:
     """(tone_key, fold_key) of `text`, punctuation variants unified."""
     # Same as scrapers.text.tone_key(text.translate(_PUNCT)); prepare() is shared and cached.
-    tone = prepare(text)[1].lower()
+    tone = prepare(text).norm.lower()
     if _PUNCT_CHARS.search(tone) is not None:
         tone = tone.translate(_PUNCT)
     return tone, strip_diacritics(tone)

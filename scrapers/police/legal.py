@@ -20,6 +20,7 @@ from scrapers.police.rules import (
     Prepared,
     compile_terms,
     key_of,
+    memoised,
     prepare,
     sentence_index,
     sentences,
@@ -74,7 +75,10 @@ def _rules() -> _Rules:
 
 def extract_legal_actions(text: str) -> tuple[LegalAction, ...]:
     """Legal actions in document order, with subjects and authority where stated."""
-    prep = prepare(text)
+    return memoised(prepare(text), "legal", _legal_actions)
+
+
+def _legal_actions(prep: Prepared) -> tuple[LegalAction, ...]:
     rules = _rules()
     ignored = [(h[0], h[1]) for h in rules.ignore_vocab.hits(prep)]
     matches = [

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
-from scrapers.police.lexicon import LOW, RANK_BY_KEY, RANK_RE, TITLE_RE, UP
+from scrapers.police.lexicon import LOW, RANK_BY_KEY, RANK_RE, RANKS, TITLE_RE, UP
 from scrapers.police.model import PersonMention, PersonRole, UnitMention
 from scrapers.police.person_details import Details, parse_details, role_before
-from scrapers.police.prep import prepare
+from scrapers.police.prep import cached_fold_key as fold_key
+from scrapers.police.prep import cue_starts, finditer_from, first_words, prepare
 from scrapers.police.units import extract_units
-from scrapers.text import fold_key
 
 # Capitalised words that start a title, unit or clause, never a personal name.
 _STOP = (
@@ -40,8 +41,11 @@ _CUED = re.compile(
     rf"(?=[ĐđTtHhBbNnPpÔôAaCcEe])(?<![\w])(?:(?P<rank>(?i:{RANK_RE})){_ACADEMIC}|(?P<role>(?i:{_ROLE_CUE}))"
     rf"|(?P<hon>(?i:{_HONORIFIC})))\s+{_NAME}"
 )
+# Where a _CUED match can begin (checked on the lowered text first: much cheaper).
+_CUED_STARTS = first_words([*RANKS, *_ROLE_CUE.split("|"), *_HONORIFIC.split("|")])
 # A name with no cue word, followed by birth year or age details.
-_DETAIL_CUE = re.compile(r"\s*[,(]\s*(?:SN|sinh năm|\d{1,3} tuổi)")
+# Found from the punctuation by `_detail_cues` (a whitespace-led scan tries every position).
+_DETAIL_CUE = re.compile(r"[,(]\s*(?:SN|sinh năm|\d{1,3} tuổi)")
 _DETAILED = re.compile(rf"(?<![\w.])(?P<name>{_INITIALS}|{_SYL}(?: {_SYL}){{1,4}}\.?)$")
 _TITLE = re.compile(rf"(?:,\s*|\s+kiêm\s+|\s+-\s+)(?P<head>(?i:{TITLE_RE}))")
 _TITLE_TAIL = re.compile(
@@ -62,16 +66,17 @@ def extract_persons(
     text: str, *, published: date | None, publisher_province: str | None
 ) -> tuple[PersonMention, ...]:
     """Persons in `text` in text order; repeated mentions of one person are merged."""
-    clean, norm = prepare(text)
+    prep = prepare(text)
+    clean, norm = prep.clean, prep.norm
     found: list[PersonMention] = []
     taken: set[int] = set()
-    for m in _CUED.finditer(norm):
+    for m in finditer_from(_CUED, norm, cue_starts(prep, _CUED_STARTS)):
         person = _mention(m, norm, clean, published, publisher_province)
         if person is not None:
             found.append(person)
             taken.add(m.start("name"))
-    for cue in _DETAIL_CUE.finditer(norm):
-        named = _DETAILED.search(norm, max(0, cue.start() - 60), cue.start())
+    for cue in _detail_cues(norm):
+        named = _DETAILED.search(norm, max(0, cue - 60), cue)
         if (
             named is not None
             and named.start("name") not in taken
@@ -79,6 +84,20 @@ def extract_persons(
         ):
             found.append(_plain(named, norm, clean, published))
     return _merge(sorted(found, key=lambda p: p.span))
+
+
+def _detail_cues(norm: str) -> list[int]:
+    """Where the cue pattern with optional leading whitespace would match (finditer): at
+    the "," or "(", moved back over the whitespace before it, never into the previous match."""
+    out: list[int] = []
+    end = 0
+    for m in _DETAIL_CUE.finditer(norm):
+        start = m.start()
+        while start > end and norm[start - 1].isspace():
+            start -= 1
+        out.append(start)
+        end = m.end()
+    return out
 
 
 def _mention(
@@ -111,8 +130,12 @@ def _plain(m: re.Match[str], norm: str, clean: str, published: date | None) -> P
                   role=role, details=details, unit=None)  # fmt: skip
 
 
+_NAME_PARTS = re.compile(r"[ .]")
+_INITIALS_ONLY = re.compile(_INITIALS)
+
+
 def _anonymised(name: str) -> bool:
-    return any(len(part.rstrip(".")) == 1 for part in re.split(r"[ .]", name) if part)
+    return any(len(part.rstrip(".")) == 1 for part in _NAME_PARTS.split(name) if part)
 
 
 def _build(
@@ -128,7 +151,7 @@ def _build(
 
 
 def _initials_only(name: str) -> bool:
-    return re.fullmatch(_INITIALS, name) is not None
+    return _INITIALS_ONLY.fullmatch(name) is not None
 
 
 def _titles(norm: str, clean: str, pos: int) -> tuple[tuple[str, ...], int]:
@@ -155,6 +178,7 @@ _UNIT_AFTER = re.compile(
 )
 
 
+@lru_cache(maxsize=2048)
 def _unit(
     titles: tuple[str, ...], published: date | None, publisher: str | None
 ) -> UnitMention | None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from scrapers.police.gazetteer import Province, gazetteer
 from scrapers.police.lexicon import CAP_RUN, NOT_NAME, RANK_RE, SURNAMES
 from scrapers.police.model import PlaceKind, PlaceMention, PlaceMethod
-from scrapers.police.prep import prepare
+from scrapers.police.prep import Prepared, cue_starts, finditer_from, prepare
 from scrapers.police.resolve import Scope, resolve_chain, resolve_province, scope_of
 
 _LEVEL = {
@@ -29,6 +30,8 @@ _MENTION = re.compile(
     r"(?P<pre>(?i:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn|đặc khu))"
     rf"(?:\s+|(?<=\.))(?P<name>\d{{1,2}}(?!\d)|HCM\b|{CAP_RUN})(?P<old> \(?cũ\)?)?"
 )
+# Where a _MENTION can begin (single words: a literal pre-check on the lowered text).
+_MENTION_STARTS = re.compile("tỉnh|thành|tp|huyện|quận|thị|tx|xã|phường|đặc")
 _CHAIN_GAP = re.compile(r"\s*[,(\-–]?\s*")
 _ZONE = re.compile(rf"(?P<pre>Khu [Kk]inh tế|KKT|Khu [Cc]ông nghiệp|KCN)\s+(?P<name>{CAP_RUN})")
 _RUN = re.compile(CAP_RUN)
@@ -55,11 +58,12 @@ def extract_places(
     text: str, *, as_of: date | None, publisher_province: str | None
 ) -> tuple[PlaceMention, ...]:
     """Places in `text`, resolved as of `as_of` (None: today's scheme), deduplicated."""
-    clean, norm = prepare(text)
+    prep = prepare(text)
+    clean, norm = prep.clean, prep.norm
     publisher = publisher_province_of(publisher_province, as_of)
     found: list[PlaceMention] = []
     taken: list[tuple[int, int]] = []
-    for chain in _chains(norm, clean):
+    for chain in _chains(prep):
         start, end = chain[0].start, chain[-1].end
         mention = resolve_chain(
             chain, clean[start:end], (start, end), as_of=as_of, publisher=publisher
@@ -82,9 +86,10 @@ def publisher_province_of(name: str | None, as_of: date | None) -> Province | No
     return found[0] if found else None
 
 
-def _chains(norm: str, clean: str) -> list[list[Part]]:
+def _chains(prep: Prepared) -> list[list[Part]]:
+    norm, clean = prep.norm, prep.clean
     chains: list[list[Part]] = []
-    for m in _MENTION.finditer(norm):
+    for m in finditer_from(_MENTION, norm, cue_starts(prep, _MENTION_STARTS)):
         level = _LEVEL[m["pre"].lower()]
         name = clean[m.start("name") : m.end("name")]  # as written: decides "exact"
         part = Part(level, m["pre"], name, m.start(), m.end(), m["old"] is not None)
@@ -148,6 +153,7 @@ def _bare(
     return out
 
 
+@lru_cache(maxsize=4096)
 def _resolve_bare(
     name: str, as_of: date | None, publisher: Province | None, *, multi: bool
 ) -> PlaceMention | None:

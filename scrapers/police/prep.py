@@ -1,39 +1,177 @@
-"""Text preparation shared by the person, unit and place extractors (pure).
+"""The one text preparation shared by every police extractor (pure).
 
-prepare(text) returns (clean, norm): clean = scrapers.text.clean_text(text) (what offsets
-index into, surfaces are cut from), norm = clean with one tone-mark placement and the same
-length (what the patterns run on). Both are computed with cheap fast paths that give the
-same result as clean_text / normalize_tone_placement, and cached for the last few texts so
-the three extractors called on one article share the work.
+`prepare(text)` returns a `Prepared`, cached for the last few texts, so the extractors that
+run on one article (relevance, genre, persons, units, places, crimes, legal steps, figures,
+times, notices, search keys) normalise it once. It holds two same-length pairs:
+
+- `text` / `key` (event extractors): the display form — NFC, invisible characters dropped,
+  lookalikes fixed (Ð→Đ, NBSP→space), whitespace kept — and its match key (one tone
+  placement, lower case); key[i] corresponds to text[i].
+- `clean` / `norm` (persons, units, places, search keys): `scrapers.text.clean_text(text)`
+  (whitespace collapsed) and its tone-normalised twin, case kept; norm[i] ↔ clean[i].
+
+`memo` holds results derived from the text (sentence spans, the cue scan, extractor output)
+so a second caller gets them for free; values stored there must be immutable or never
+mutated by callers.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from typing import TypeVar, cast
 
-from scrapers.text import clean_text, normalize_tone_placement
+from scrapers.text import fold_key, normalize_tone_placement, tone_key
 
-# Anything clean_text would change besides NFC and stripping: invisible characters,
-# whitespace other than a single plain space.
-_NEEDS_CLEANING = re.compile(r"[\ufeff\u00ad\u200b\u200c\u200d\u2060\u180e]|[^\S ]|  ")
+# Keys of short strings (names, place names) that recur across mentions and articles.
+cached_tone_key = lru_cache(maxsize=16384)(tone_key)
+cached_fold_key = lru_cache(maxsize=16384)(fold_key)
+
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u00ad\u200b\u200c\u200d\u2060\u180e"), None)
+# Dropped (no text) or mapped to their Vietnamese lookalike; all keep offsets 1:1 except drops.
+_LOOKALIKE = {0x00D0: "Đ", 0x00F0: "đ", 0x00A0: " ", 0x202F: " ", 0x2007: " "}
+_TRANSLATE: dict[int, str | None] = {**_INVISIBLE, **_LOOKALIKE}
+_ODD_CHARS = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
+_HAS_INVISIBLE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+# Whitespace clean_text would change: anything but a single plain space.
+_ODD_SPACE = re.compile(r"[^\S ]|  ")
 _TONED = "àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ"
-# An old-style syllable end in NFC ("oà", "uý" not after q, no letter following).
+# An o/u before a toned a/e/y ending a syllable: the only place old-style tone placement
+# can occur. Most texts have none and skip the NFD round trip of normalize_tone_placement.
+_MAYBE_OLD_TONE = re.compile(f"[oOuU][{_TONED}]")
 _OLD_TONE = re.compile(rf"(?<![qQ])[oOuU][{_TONED}](?![^\W\d_])")
+# Characters that re.IGNORECASE equates with a letter other than their lower case (ı ~ i,
+# ſ ~ s, ...): where one occurs, literal pre-checks on the lowered text are not used.
+_CASE_TRAPS = re.compile(
+    "[\u0131\u017f\u1e9b\ufb05\ufb06\u0345\u03c2\u03d0-\u03d1\u03d5"
+    "\u03d6\u03f0\u03f1\u03f5\u1fbe\u212a\u2126\u00b5]"
+)
 
 
-def _clean(text: str) -> str:
-    if unicodedata.is_normalized("NFC", text) and _NEEDS_CLEANING.search(text) is None:
-        return text.strip()
-    return clean_text(text)
+class Prepared:
+    """One text in the forms the extractors match on (see the module docstring)."""
+
+    __slots__ = ("_clean", "_low", "_norm", "_visible", "key", "memo", "old_tone", "text")
+
+    def __init__(self, text: str, key: str, visible: str, old_tone: bool) -> None:
+        self.text = text  # NFC display form; surfaces of event records are slices of this
+        self.key = key  # tone-normalised, lower-cased; key[i] corresponds to text[i]
+        self.old_tone = old_tone  # some old-style tone placement may occur
+        self.memo: dict[object, object] = {}
+        self._visible = visible  # NFC, invisibles dropped (what clean_text collapses)
+        self._clean: str | None = None
+        self._norm: str | None = None
+        self._low: str | None = None
+
+    @property
+    def clean(self) -> str:
+        """clean_text(original): NFC, invisibles dropped, whitespace runs → one space."""
+        if self._clean is None:
+            self._clean_pair()
+        assert self._clean is not None
+        return self._clean
+
+    @property
+    def norm(self) -> str:
+        """`clean` with one tone-mark placement, same length (case kept)."""
+        if self._norm is None:
+            self._clean_pair()
+        assert self._norm is not None
+        return self._norm
+
+    def low(self) -> str | None:
+        """`norm` lower-cased (same length) for literal pre-checks, or None when a literal
+        search there could miss what a case-insensitive regex finds in `norm`."""
+        if self._low is None:
+            low = self.norm.lower()
+            ok = len(low) == len(self.norm) and _CASE_TRAPS.search(low) is None
+            self._low = low if ok else ""
+        return self._low or None
+
+    def _clean_pair(self) -> None:
+        visible = self._visible
+        clean = visible.strip() if _ODD_SPACE.search(visible) is None else " ".join(visible.split())
+        norm = clean
+        if self.old_tone:
+            norm = _OLD_TONE.sub(lambda m: normalize_tone_placement(m.group()), clean)
+            if len(norm) != len(clean):  # cannot happen for NFC input; keep offsets consistent
+                clean = norm
+        self._clean, self._norm = clean, norm
 
 
-@lru_cache(maxsize=8)
-def prepare(text: str) -> tuple[str, str]:
-    """(clean_text(text), its tone-normalised twin of equal length)."""
-    clean = _clean(text)
-    norm = _OLD_TONE.sub(lambda m: normalize_tone_placement(m.group()), clean)
-    if len(norm) != len(clean):  # cannot happen for NFC input; keep offsets consistent
-        return norm, norm
-    return clean, norm
+T = TypeVar("T")
+
+
+def memoised(prep: Prepared, name: str, compute: Callable[[Prepared], T]) -> T:
+    """`compute(prep)`, computed once per prepared text (the result must be immutable)."""
+    if name in prep.memo:
+        return cast(T, prep.memo[name])
+    value = prep.memo[name] = compute(prep)
+    return value
+
+
+def cue_starts(prep: Prepared, cues: re.Pattern[str]) -> list[int] | None:
+    """Offsets in `prep.norm` where the literal `cues` pattern matches its lowered copy, or
+    None when that pre-check is not safe. Cue words must be letters only (a trailing "/" is
+    allowed), so a word start inside one cue hit can never be missed."""
+    low = prep.low()
+    return None if low is None else [m.start() for m in cues.finditer(low)]
+
+
+def first_words(alternatives: Iterable[str]) -> re.Pattern[str]:
+    """Literal pattern of the lower-cased first words of `alternatives` (for cue_starts);
+    a word is cut after its first non-letter ("đ/c" → "đ/")."""
+    words = set()
+    for alt in alternatives:
+        word = alt.split(" ")[0].lower()
+        cut = next((i for i, ch in enumerate(word) if not ch.isalpha()), None)
+        words.add(word if cut is None else word[: cut + 1])
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+
+
+def finditer_from(
+    pattern: re.Pattern[str], text: str, starts: list[int] | None
+) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)`, trying only the candidate `starts` (a superset of where a
+    match can begin; None: scan everything). Matches must be non-empty."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for pos in starts:
+        if pos < end:
+            continue
+        m = pattern.match(text, pos)
+        if m is not None:
+            yield m
+            end = m.end()
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+@lru_cache(maxsize=16)
+def prepare(text: str) -> Prepared:
+    """Prepared form of one text; cached so the extractors share one normalisation."""
+    nfc = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    display = visible = nfc
+    if _ODD_CHARS.search(nfc) is not None:  # str.translate is slow on non-ASCII text
+        display = nfc.translate(_TRANSLATE)
+        if _HAS_INVISIBLE.search(nfc) is not None:
+            visible = nfc.translate(_INVISIBLE)
+    # Whitespace and lookalike letters never touch an old-tone syllable or its neighbours,
+    # so one look at the display form decides for the clean form too.
+    old_tone = _MAYBE_OLD_TONE.search(display) is not None
+    toned = display
+    if old_tone and _OLD_TONE.search(display) is not None:
+        toned = normalize_tone_placement(display)
+    key = _lower_same_length(toned)
+    if len(key) != len(display):  # never expected; keep offsets safe regardless
+        key = _lower_same_length(display)
+    return Prepared(display, key, visible, old_tone)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
 from scrapers.police.gazetteer import AdminUnit, Province, gazetteer, scheme_for
@@ -49,6 +50,7 @@ def scope_of(prov: Province) -> Scope:
     return Scope(frozenset(prov.merged_from), frozenset((prov.code,)))
 
 
+@lru_cache(maxsize=4096)
 def resolve_province(name: str, as_of: date | None) -> tuple[Province, PlaceMethod] | None:
     first = scheme_for(as_of)
     for scheme in (first, "legacy" if first == "2025" else "2025"):

@@ -1,9 +1,9 @@
 """Shared plumbing for the rule-based police extractors (pure).
 
-- `prepare(text)`: the display form (NFC, invisibles dropped, lookalikes fixed, whitespace
-  kept) and a same-length match key (tone placement normalised, lower case). Regexes run
-  on the key; surfaces are sliced from the display form at the same offsets. So "HOÀ",
-  "hòa", "hoà" and NFD input all match one cue.
+- `prepare(text)` (from `prep.py`, the one shared preparation): the display form (NFC,
+  invisibles dropped, lookalikes fixed, whitespace kept) and a same-length match key (tone
+  placement normalised, lower case). Regexes run on the key; surfaces are sliced from the
+  display form at the same offsets. So "HOÀ", "hòa", "hoà" and NFD input all match one cue.
 - `table(name)`: a TOML rule file from `scrapers/police/data/`, read once through
   importlib.resources (the only I/O in the package).
 - `alternation(terms)`: a regex of cue words folded into a character trie, longest first,
@@ -16,57 +16,18 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
-from scrapers.text import normalize_tone_placement
+from scrapers.police.prep import Prepared, memoised, prepare
 
-# Dropped (no text) or mapped to their Vietnamese lookalike; all keep offsets 1:1 except drops.
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u00ad\u200b\u200c\u200d\u2060\u180e"), None)
-_LOOKALIKE = {0x00D0: "Đ", 0x00F0: "đ", 0x00A0: " ", 0x202F: " ", 0x2007: " "}
-_TRANSLATE: dict[int, str | None] = {**_INVISIBLE, **_LOOKALIKE}
-_ODD_CHARS = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
-# An o/u before a toned a/e/y: the only place old-style tone placement can occur; most
-# texts have none and skip the NFD round trip of normalize_tone_placement.
-_MAYBE_OLD_TONE = re.compile("(?<![qQ])[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![^\\W\\d_])")
+__all__ = ["Prepared", "memoised", "prepare"]  # re-exported: the extractors import them from here
 
 # A sentence ends at . ! ? … (optionally closed by a quote/bracket) before an upper-case
 # start, or at a line break / semicolon-free paragraph boundary.
 _SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)\n*|[.!?…]*[\"”’)]*\s+(?=[\"“‘(]?[^\W\d_]))")
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """Display text and its same-length match key."""
-
-    text: str  # NFC display form; surfaces are slices of this
-    key: str  # tone-normalised, lower-cased; key[i] corresponds to text[i]
-
-
-def _lower_same_length(text: str) -> str:
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-
-
-@lru_cache(maxsize=16)
-def prepare(text: str) -> Prepared:
-    """Prepared form of one text; cached so the extractors share one normalisation."""
-    display = text
-    if not unicodedata.is_normalized("NFC", display):
-        display = unicodedata.normalize("NFC", display)
-    if _ODD_CHARS.search(display) is not None:  # str.translate is slow on non-ASCII text
-        display = display.translate(_TRANSLATE)
-    toned = normalize_tone_placement(display) if _MAYBE_OLD_TONE.search(display) else display
-    key = _lower_same_length(toned)
-    if len(key) != len(display):  # never expected; keep offsets safe regardless
-        key = _lower_same_length(display)
-    return Prepared(display, key)
 
 
 def key_of(term: str) -> str:
@@ -122,9 +83,11 @@ def squash(key: str) -> str:
     return " ".join(key.split())
 
 
-@lru_cache(maxsize=16)
 def sentences(prepared: Prepared) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) over the prepared text."""
+    """Sentence spans (start, end) over the prepared text (memoised on it; do not mutate)."""
+    memo = prepared.memo.get("sentences")
+    if memo is not None:
+        return cast(list[tuple[int, int]], memo)
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(prepared.text):
@@ -132,6 +95,7 @@ def sentences(prepared: Prepared) -> list[tuple[int, int]]:
         start = m.end()
     if start < len(prepared.text):
         spans.append((start, len(prepared.text)))
+    prepared.memo["sentences"] = spans
     return spans
 
 

@@ -35,10 +35,28 @@ CASE_ROLES = frozenset({"suspect", "accused", "defendant", "wanted", "victim"})
 STRUCTURE_VERSION = "1"
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """Field names of a dataclass type (None for other types); looked up once per type."""
+    if cls not in _FIELDS:
+        is_dc = dataclasses.is_dataclass(cls)
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls)) if is_dc else None
+    return _FIELDS[cls]
+
+
 def plain(value: Any) -> Any:
     """Dataclasses, tuples and nested values → JSON-ready dicts and lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    cls = type(value)
+    if cls in _SCALARS:
+        return value
+    names = _field_names(cls)
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, tuple | list):
         return [plain(v) for v in value]
     if isinstance(value, dict):

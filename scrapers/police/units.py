@@ -9,13 +9,14 @@ sự (PC02)", "PC02"). "Công an tỉnh" with no name is the publisher's provinc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 from scrapers.police.gazetteer import DISTRICT_POLICE_UNTIL, Province
 from scrapers.police.lexicon import CAP_RUN, UNIT_ALIASES, UNIT_CODES
 from scrapers.police.model import UnitLevel, UnitMention
 from scrapers.police.places import Part, publisher_province_of
-from scrapers.police.prep import prepare
+from scrapers.police.prep import cue_starts, finditer_from, prepare
 from scrapers.police.resolve import resolve_chain, resolve_province
 
 _ADMIN = r"tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn|đặc khu"
@@ -31,7 +32,11 @@ _DEPT = re.compile(
     r"|(?P<named>(?:Phòng|Cục|Văn phòng|Bộ Tư lệnh) [^,.;()]{3,90}?) \((?P<code2>[A-Z]{1,2}\d{2})\)"
     r"|(?<![\w/-])(?P<code3>P[ACVXHK]\d{2})(?![\w/-]))"
 )
-_MINISTRY = re.compile(r"(?<![\w])Bộ Công an(?![\w])")
+# Where _LOCAL / _DEPT matches can begin (literal pre-checks on the lowered text).
+_LOCAL_STARTS = re.compile("cơ quan |cq|công an")
+_DEPT_STARTS = re.compile(r"phòng|cục|văn|bộ tư lệnh|p[acvxhk]\d\d")
+# The literal first lets the regex engine skip ahead; the lookbehind = "(?<![\w])Bộ".
+_MINISTRY = re.compile(r"Bộ Công an(?<!\wBộ Công an)(?![\w])")
 _LEVEL: dict[str, UnitLevel] = {
     "tỉnh": "province", "thành phố": "province", "tp": "province", "tp.": "province",
     "huyện": "district", "quận": "district", "thị xã": "district", "tx": "district",
@@ -45,14 +50,18 @@ def extract_units(
     text: str, *, published: date | None, publisher_province: str | None
 ) -> tuple[UnitMention, ...]:
     """Police units mentioned in `text`, first mention of each, in text order."""
-    clean, norm = prepare(text)
+    prep = prepare(text)
+    clean, norm = prep.clean, prep.norm
     publisher = publisher_province_of(publisher_province, published)
     found: list[UnitMention] = []
-    for m in _LOCAL.finditer(norm):
+    for m in finditer_from(_LOCAL, norm, cue_starts(prep, _LOCAL_STARTS)):
         unit = _local(m, clean, published, publisher)
         if unit is not None:
             found.append(unit)
-    found.extend(_departments(norm, clean, published, publisher))
+    starts = cue_starts(prep, _DEPT_STARTS)
+    found.extend(
+        _departments(finditer_from(_DEPT, norm, starts), norm, clean, published, publisher)
+    )
     found.extend(
         UnitMention("Bộ Công an", "Bộ Công an", "ministry", span=(m.start(), m.end()))
         for m in _MINISTRY.finditer(norm)
@@ -104,10 +113,11 @@ def _implicit(
 
 
 def _departments(
-    norm: str, clean: str, published: date | None, publisher: Province | None
-) -> list[UnitMention]:
+    matches: Iterator[re.Match[str]],
+    norm: str, clean: str, published: date | None, publisher: Province | None,
+) -> list[UnitMention]:  # fmt: skip
     out: list[UnitMention] = []
-    for m in _DEPT.finditer(norm):
+    for m in matches:
         code = m["code1"] or m["code2"] or m["code3"]
         if code is None:
             code = UNIT_ALIASES.get(m["dept"].lower())

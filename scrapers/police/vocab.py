@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import cache, lru_cache
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 from scrapers.police.rules import Prepared, alternation, key_of, table
 
@@ -53,9 +53,11 @@ def _scanner() -> tuple[re.Pattern[str], frozenset[str]]:
     return re.compile(r"(?<!\w)(?=(" + body[len(r"\b") :] + "))"), frozenset(terms)
 
 
-@lru_cache(maxsize=16)
 def scan(prep: Prepared) -> tuple[tuple[int, str], ...]:
-    """(offset, longest cue key) at every word start where some cue begins."""
+    """(offset, longest cue key) at every word start where some cue begins (memoised)."""
+    memo = prep.memo.get("scan")
+    if memo is not None:
+        return cast(tuple[tuple[int, str], ...], memo)
     pattern, _ = _scanner()
     out: list[tuple[int, str]] = []
     for m in pattern.finditer(prep.key):
@@ -63,7 +65,8 @@ def scan(prep: Prepared) -> tuple[tuple[int, str], ...]:
         if "  " in hit or "\n" in hit or "\t" in hit:
             hit = " ".join(hit.split())
         out.append((m.start(), hit))
-    return tuple(out)
+    found = prep.memo["scan"] = tuple(out)
+    return found
 
 
 def _ends(hit: str) -> list[int]:
@@ -86,12 +89,14 @@ def _owners(hit: str) -> tuple[tuple[int, str], ...]:
     return found
 
 
-@lru_cache(maxsize=16)
 def _dispatch(prep: Prepared, registered: int) -> tuple[list[tuple[int, int, str]], ...]:
     """Hits of every vocabulary in one pass over the scan (longest, non-overlapping).
 
-    `registered` is part of the cache key only: a new vocabulary invalidates old results.
+    Memoised on `prep` per `registered` count: a new vocabulary invalidates old results.
     """
+    memo = prep.memo.get(("dispatch", registered))
+    if memo is not None:
+        return cast(tuple[list[tuple[int, int, str]], ...], memo)
     out: tuple[list[tuple[int, int, str]], ...] = tuple([] for _ in range(registered))
     last_end = [-1] * registered
     key = prep.key
@@ -106,6 +111,7 @@ def _dispatch(prep: Prepared, registered: int) -> tuple[list[tuple[int, int, str
                 end = _text_end(key, start, own)
             out[idx].append((start, end, own))
             last_end[idx] = end
+    prep.memo[("dispatch", registered)] = out
     return out
 
 
