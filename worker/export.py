@@ -34,25 +34,21 @@ CSV_FIELDS = (
 )  # fmt: skip
 
 
-def storage_fields(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "source": article.source_key,
-        "status": article.status,
-        "revision": article.revision,
-        "content_hash": article.content_hash,
-        "parser_version": article.parser_version,
-        "first_seen_at": article.first_seen_at.isoformat(),
-        "fetched_at": article.fetched_at.isoformat(),
-        "story_id": article.story_id,
-        "case_id": article.case_id,
-    }
+# The columns an export row needs (not search_text and other index data): plain tuples
+# through the cursor, no ORM objects.
+EXPORT_COLUMNS = (
+    Article.record, Article.id, Article.source_key, Article.status, Article.revision,
+    Article.content_hash, Article.parser_version, Article.first_seen_at, Article.fetched_at,
+    Article.story_id, Article.case_id,
+)  # fmt: skip
 
 
-def export_row(article: Article) -> dict[str, Any]:
-    """One stored article as an export row (record fields, then storage fields)."""
-    row = dict(article.record)
-    row.update(storage_fields(article))
+def export_row(record: dict[str, Any], *storage: Any) -> dict[str, Any]:
+    """One export row: the record's fields, then the storage fields (EXPORT_COLUMNS order)."""
+    row = dict(record)
+    row.update(zip(STORAGE_FIELDS, storage, strict=True))
+    row["first_seen_at"] = row["first_seen_at"].isoformat()
+    row["fetched_at"] = row["fetched_at"].isoformat()
     return row
 
 
@@ -64,13 +60,12 @@ def export_rows(
 ) -> Iterator[dict[str, Any]]:
     """Each matching stored article as an export row, oldest id first."""
     dialect = session.get_bind().dialect.name
-    stmt = filtered_select(query or ArticleQuery(), dialect)
+    stmt = filtered_select(query or ArticleQuery(), dialect).with_only_columns(*EXPORT_COLUMNS)
     if changed_since is not None:
         stmt = stmt.where(Article.updated_at >= changed_since)
     stmt = stmt.order_by(Article.id).execution_options(yield_per=FETCH_BATCH)
-    for article in session.scalars(stmt):
-        yield export_row(article)
-        session.expunge(article)  # nothing keeps a finished row alive
+    for values in session.execute(stmt):
+        yield export_row(*values)
 
 
 def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
