@@ -114,3 +114,34 @@ def test_search_and_record_view_in_headless_chromium(live_server: str, browser: 
     assert "revision 2" in browser.find_element(By.ID, "revisions").text
     browser.save_screenshot(str(ARTIFACTS / "operator-page.png"))
     assert (ARTIFACTS / "operator-page.png").stat().st_size > 10_000
+
+
+def test_stored_markup_is_escaped_and_bad_filters_answer_400(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from worker.db.engine import transaction
+    from worker.db.models import Article
+
+    settings = Settings(data_dir=tmp_path / "data", config_dir=tmp_path / "config",
+                        database_url=sqlite_url)  # fmt: skip
+    runtime = open_runtime(settings, migrate=True)
+    ids = seed(runtime.sessions)
+    with transaction(runtime.sessions) as session:
+        article = session.get(Article, ids["plain"])
+        assert article is not None
+        article.title = "<script>alert('x')</script> Tin"
+        article.url = "javascript:alert(1)"
+        article.record = {**article.record, "paragraphs": ["<img src=x onerror=alert(1)>"]}
+    client = TestClient(create_app(settings, runtime))
+    page = client.get(f"/ui/articles/{ids['plain']}")
+    assert page.status_code == 200 and "charset=utf-8" in page.headers["content-type"]
+    assert "<script>" not in page.text and "&lt;script&gt;" in page.text
+    assert "<img" not in page.text and 'href="javascript:' not in page.text
+    assert "script-src" not in page.headers["content-security-policy"]
+    bad = client.get("/ui/articles", params={"crime_article": "abc", "q": "cong an"})
+    assert bad.status_code == 400 and "crime_article" in bad.text
+    found = client.get("/ui/articles", params={"q": "CONG AN TINH THANH HOA"})
+    assert THANH_HOA_TITLE in found.text and "Cảnh báo" not in found.text
+    runtime.engine.dispose()
