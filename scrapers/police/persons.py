@@ -17,7 +17,7 @@ from scrapers.police.lexicon import LOW, RANK_BY_KEY, RANK_RE, RANKS, TITLE_RE, 
 from scrapers.police.model import PersonMention, PersonRole, UnitMention
 from scrapers.police.person_details import Details, parse_details, role_before
 from scrapers.police.prep import cached_fold_key as fold_key
-from scrapers.police.prep import cue_starts, finditer_from, first_words, prepare
+from scrapers.police.prep import finditer_from, first_words, prepare
 from scrapers.police.units import extract_units
 
 # Capitalised words that start a title, unit or clause, never a personal name.
@@ -70,7 +70,7 @@ def extract_persons(
     clean, norm = prep.clean, prep.norm
     found: list[PersonMention] = []
     taken: set[int] = set()
-    for m in finditer_from(_CUED, norm, cue_starts(prep, _CUED_STARTS)):
+    for m in finditer_from(_CUED, norm, _CUED_STARTS.starts(prep)):
         person = _mention(m, norm, clean, published, publisher_province)
         if person is not None:
             found.append(person)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from scrapers.police.gazetteer import Province, gazetteer
 from scrapers.police.lexicon import CAP_RUN, NOT_NAME, RANK_RE, SURNAMES
 from scrapers.police.model import PlaceKind, PlaceMention, PlaceMethod
-from scrapers.police.prep import Prepared, cue_starts, finditer_from, prepare
+from scrapers.police.prep import Prepared, WordCues, finditer_from, prepare
 from scrapers.police.resolve import Scope, resolve_chain, resolve_province, scope_of
 
 _LEVEL = {
@@ -31,7 +31,9 @@ _MENTION = re.compile(
     rf"(?:\s+|(?<=\.))(?P<name>\d{{1,2}}(?!\d)|HCM\b|{CAP_RUN})(?P<old> \(?cũ\)?)?"
 )
 # Where a _MENTION can begin (single words: a literal pre-check on the lowered text).
-_MENTION_STARTS = re.compile("tỉnh|thành|tp|huyện|quận|thị|tx|xã|phường|đặc")
+_MENTION_STARTS = WordCues(
+    ("tỉnh", "thành", "tp", "huyện", "quận", "thị", "tx", "xã", "phường", "đặc")
+)
 _CHAIN_GAP = re.compile(r"\s*[,(\-–]?\s*")
 _ZONE = re.compile(rf"(?P<pre>Khu [Kk]inh tế|KKT|Khu [Cc]ông nghiệp|KCN)\s+(?P<name>{CAP_RUN})")
 _RUN = re.compile(CAP_RUN)
@@ -89,7 +91,7 @@ def publisher_province_of(name: str | None, as_of: date | None) -> Province | No
 def _chains(prep: Prepared) -> list[list[Part]]:
     norm, clean = prep.norm, prep.clean
     chains: list[list[Part]] = []
-    for m in finditer_from(_MENTION, norm, cue_starts(prep, _MENTION_STARTS)):
+    for m in finditer_from(_MENTION, norm, _MENTION_STARTS.starts(prep)):
         level = _LEVEL[m["pre"].lower()]
         name = clean[m.start("name") : m.end("name")]  # as written: decides "exact"
         part = Part(level, m["pre"], name, m.start(), m.end(), m["old"] is not None)
@@ -136,15 +138,16 @@ def _bare(
     out: list[PlaceMention] = []
     keys = gazetteer().bare_keys
     for m in _RUN.finditer(norm):
-        start, name = m.start(), clean[m.start() : m.end()]
-        words = name.split(" ")
-        if len(words) >= 3 and words[0] not in SURNAMES and words[0] not in NOT_NAME:
-            continue  # a longer run is an organisation or a person, not a bare place
-        if len(words) >= 3:
-            start, name = start + len(words[0]) + 1, name[len(words[0]) + 1 :]
-        span = (start, m.end())
-        if norm[start : m.end()].lower() not in keys:
+        start, end = m.span()
+        space = norm.find(" ", start, end)  # most runs are one word: no split
+        if space >= 0 and norm.count(" ", space + 1, end) >= 1:
+            first = clean[start:space]
+            if first not in SURNAMES and first not in NOT_NAME:
+                continue  # a longer run is an organisation or a person, not a bare place
+            start = space + 1
+        if norm[start:end].lower() not in keys:
             continue
+        span, name = (start, end), clean[start:end]
         if not _free(span, taken) or _PERSON_BEFORE.search(norm, max(0, start - 14), start):
             continue
         resolved = _resolve_bare(name, as_of, publisher, multi=False)

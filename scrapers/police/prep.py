@@ -41,7 +41,9 @@ _TONED = "àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝ�
 # An o/u before a toned a/e/y ending a syllable: the only place old-style tone placement
 # can occur. Most texts have none and skip the NFD round trip of normalize_tone_placement.
 _MAYBE_OLD_TONE = re.compile(f"[oOuU][{_TONED}]")
-_OLD_TONE = re.compile(rf"(?<![qQ])[oOuU][{_TONED}](?![^\W\d_])")
+# = r"(?<![qQ])[oOuU][toned](?![^\W\d_])", the lookbehind moved after the first letter so
+# the regex engine can skip ahead to an o/u (5x faster on long text).
+_OLD_TONE = re.compile(rf"[oOuU](?<![qQ][oOuU])[{_TONED}](?![^\W\d_])")
 # Characters that re.IGNORECASE equates with a letter other than their lower case (ı ~ i,
 # ſ ~ s, ...): where one occurs, literal pre-checks on the lowered text are not used.
 _CASE_TRAPS = re.compile(
@@ -120,15 +122,42 @@ def cue_starts(prep: Prepared, cues: re.Pattern[str]) -> list[int] | None:
     return None if low is None else [m.start() for m in cues.finditer(low)]
 
 
-def first_words(alternatives: Iterable[str]) -> re.Pattern[str]:
-    """Literal pattern of the lower-cased first words of `alternatives` (for cue_starts);
-    a word is cut after its first non-letter ("đ/c" → "đ/")."""
+class WordCues:
+    """Cue words that can only begin at a word start, for a pre-check on the lowered text:
+    `starts(prep)` = offsets in `prep.norm` where one begins after a non-word character
+    (or at 0), or None when the pre-check is not safe. Scanning for "non-word character +
+    cue" lets the regex engine skip most positions cheaply."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        alts = "|".join(_literal(w) for w in sorted(set(words), key=len, reverse=True))
+        self._first = re.compile(alts)
+        self._gap = re.compile(rf"\W(?:{alts})")
+
+    def starts(self, prep: Prepared) -> list[int] | None:
+        low = prep.low()
+        if low is None:
+            return None
+        out = [0] if self._first.match(low) else []
+        out.extend(m.start() + 1 for m in self._gap.finditer(low))
+        return out
+
+
+def _literal(word: str) -> str:
+    # A trailing non-letter is only looked at, not consumed: it may precede a word start.
+    if word[-1].isalpha():
+        return re.escape(word)
+    return f"{re.escape(word[:-1])}(?={re.escape(word[-1])})"
+
+
+def first_words(alternatives: Iterable[str]) -> WordCues:
+    """WordCues of the lower-cased first words of `alternatives`; a word is cut after its
+    first non-letter ("đ/c" → "đ/")."""
     words = set()
     for alt in alternatives:
         word = alt.split(" ")[0].lower()
         cut = next((i for i, ch in enumerate(word) if not ch.isalpha()), None)
         words.add(word if cut is None else word[: cut + 1])
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+    return WordCues(words)
 
 
 def finditer_from(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from scrapers.police.gazetteer import AdminUnit, Province, gazetteer, scheme_for
 from scrapers.police.model import PlaceKind, PlaceMention, PlaceMethod, Scheme
@@ -130,11 +130,36 @@ def _walk(
 _ORDER = {"commune": 0, "district": 1, "city": 2, "province": 3}
 
 
+class _Part(NamedTuple):
+    """The parts of a ChainPart that resolution reads (hashable: a cache key)."""
+
+    level: str
+    prefix: str
+    name: str
+    old: bool
+
+
 def resolve_chain(
     parts: Sequence[ChainPart], surface: str, span: tuple[int, int], *, as_of: date | None,
     publisher: Province | None, strict_scope: Scope | None = None,
 ) -> PlaceMention | None:  # fmt: skip
     """One PlaceMention for a chain, or None when nothing in it resolves."""
+    key = tuple(_Part(p.level, p.prefix, p.name, p.old) for p in parts)
+    m = _resolve(key, as_of, publisher, strict_scope)
+    if m is None:
+        return None
+    return PlaceMention(
+        surface, m.kind, m.scheme, m.method, m.province, m.province_code, m.province_2025,
+        m.province_2025_code, m.district, m.commune, m.commune_code, m.communes_2025, span,
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=8192)
+def _resolve(
+    parts: tuple[_Part, ...], as_of: date | None, publisher: Province | None,
+    strict_scope: Scope | None,
+) -> PlaceMention | None:  # fmt: skip
+    """resolve_chain without surface and span (cached: chains recur across articles)."""
     st = _State()
     _walk(st, parts, as_of, strict_scope, scope_of(publisher) if publisher else None)
     g = gazetteer()
@@ -151,13 +176,13 @@ def resolve_chain(
     dated = _in_scheme(base, new, scheme_for(as_of))
     kind: PlaceKind = "commune" if st.commune else "district" if st.district else "province"
     return PlaceMention(
-        surface, kind, scheme, st.method,
+        "", kind, scheme, st.method,
         province=dated.short if dated else None, province_code=dated.code if dated else None,
         province_2025=new.short if new else None, province_2025_code=new.code if new else None,
         district=st.district.name if st.district else None,
         commune=st.commune.name if st.commune else None,
         commune_code=st.commune.code if st.commune else None,
-        communes_2025=_communes_2025(st.commune), span=span,
+        communes_2025=_communes_2025(st.commune),
     )  # fmt: skip
 
 

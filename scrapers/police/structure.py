@@ -56,7 +56,11 @@ def plain(value: Any) -> Any:
         return value
     names = _field_names(cls)
     if names is not None:
-        return {name: plain(getattr(value, name)) for name in names}
+        out = {}
+        for name in names:
+            field = getattr(value, name)
+            out[name] = field if type(field) in _SCALARS else plain(field)
+        return out
     if isinstance(value, tuple | list):
         return [plain(v) for v in value]
     if isinstance(value, dict):

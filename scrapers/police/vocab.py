@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
@@ -44,13 +45,23 @@ _SOURCES: tuple[Callable[[], Iterable[str]], ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _Scanner:
+    after_gap: re.Pattern[str]  # a non-word character, then a word starting with a cue
+    at_start: re.Pattern[str]  # a cue at offset 0
+    terms: frozenset[str]
+
+
 @cache
-def _scanner() -> tuple[re.Pattern[str], frozenset[str]]:
+def _scanner() -> _Scanner:
     terms = {key_of(t) for source in _SOURCES for t in source() if t.strip()}
-    body = alternation(terms)
-    # Word start + the trie inside a lookahead: overlapping longest hits. "(?<!\w)" measured
-    # 3x faster than "\b" here (no attempt at word ends).
-    return re.compile(r"(?<!\w)(?=(" + body[len(r"\b") :] + "))"), frozenset(terms)
+    trie = alternation(terms)[len(r"\b") :]
+    # Word start + the trie inside a lookahead: overlapping longest hits. Consuming the one
+    # non-word character before each word ("\W") scans ~25% faster than "(?<!\w)" and 3x
+    # faster than "\b"; a match then ends where its word starts. Offset 0 is tried apart.
+    return _Scanner(
+        re.compile(r"\W(?=(" + trie + "))"), re.compile("(?=(" + trie + "))"), frozenset(terms)
+    )
 
 
 def scan(prep: Prepared) -> tuple[tuple[int, str], ...]:
@@ -58,13 +69,14 @@ def scan(prep: Prepared) -> tuple[tuple[int, str], ...]:
     memo = prep.memo.get("scan")
     if memo is not None:
         return cast(tuple[tuple[int, str], ...], memo)
-    pattern, _ = _scanner()
+    scanner = _scanner()
+    first = scanner.at_start.match(prep.key)
+    hits = [(0, first.group(1))] if first is not None else []
+    hits.extend((m.end(), m.group(1)) for m in scanner.after_gap.finditer(prep.key))
     out: list[tuple[int, str]] = []
-    for m in pattern.finditer(prep.key):
-        hit = m.group(1)
-        if "  " in hit or "\n" in hit or "\t" in hit:
-            hit = " ".join(hit.split())
-        out.append((m.start(), hit))
+    for start, raw in hits:
+        squashed = "  " in raw or "\n" in raw or "\t" in raw
+        out.append((start, " ".join(raw.split()) if squashed else raw))
     found = prep.memo["scan"] = tuple(out)
     return found
 
@@ -122,7 +134,7 @@ class Vocabulary:
 
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms = frozenset(key_of(t) for t in terms if t.strip())
-        missing = self.terms - _scanner()[1]
+        missing = self.terms - _scanner().terms
         if missing:
             raise ValueError(f"cue words not in the shared scan (_SOURCES): {sorted(missing)}")
         self._index = len(_VOCABS)
