@@ -47,8 +47,10 @@ class _Rules:
 def _rules() -> _Rules:
     data: dict[str, Any] = table("figures")
     scales = alternation(data["scales"])
+    # A match starts at a qualifier or a digit: the lookahead rejects other places cheaply.
+    firsts = re.escape("".join(sorted({key_of(q)[0] for q in data["qualifiers"] if q.strip()})))
     pattern = (
-        rf"(?:(?P<q>{alternation(data['qualifiers'])})\s+)?"
+        rf"(?=[\d{firsts}])(?:(?P<q>{alternation(data['qualifiers'])})\s+)?"
         rf"(?<![\d.,/])(?P<num>{_NUMBER})(?![.,/-]?\d)"
         rf"(?:\s*(?P<scale>{scales})(?:\s+(?P<num2>\d{{1,3}})\s*(?P<scale2>{scales}))?)?"
         rf"(?:\s*(?P<unit>{alternation(data['units'], left_bound=False)}))?"
