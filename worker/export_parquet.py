@@ -39,6 +39,7 @@ from scrapers.police.model_events import (
 from worker.export import RECORD_SCHEMA_ID
 
 ROW_GROUP_ROWS = 2000
+CONVERT_ROWS = 200
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 TIME_FIELDS = ("published_at", "updated_at", "first_seen_at", "fetched_at")
 STRING_LISTS = ("paragraphs", "authors", "sections", "tags", "credits", "warnings")
@@ -123,20 +124,27 @@ def _to_arrow_row(row: dict[str, Any]) -> dict[str, Any]:
 def write_parquet(
     rows: Iterator[dict[str, Any]], out: str | Path | BinaryIO, *, group_rows: int = ROW_GROUP_ROWS
 ) -> int:
-    """Write rows as Parquet (zstd), one row group per `group_rows` rows; returns the count."""
+    """Write rows as Parquet (zstd), one row group per `group_rows` rows; returns the count.
+    Rows become Arrow batches every CONVERT_ROWS rows, so a row group waits in compact
+    columnar memory, never as thousands of Python dicts."""
     schema = arrow_schema()
     count = 0
-    batch: list[dict[str, Any]] = []
+    pending: list[dict[str, Any]] = []
+    batches: list[pa.RecordBatch] = []
     with pq.ParquetWriter(out, schema, compression="zstd") as writer:
         for row in rows:
-            batch.append(_to_arrow_row(row))
-            if len(batch) >= group_rows:
-                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                count += len(batch)
-                batch = []
-        if batch or count == 0:
-            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-            count += len(batch)
+            pending.append(_to_arrow_row(row))
+            count += 1
+            if len(pending) >= min(CONVERT_ROWS, group_rows):
+                batches.append(pa.RecordBatch.from_pylist(pending, schema=schema))
+                pending = []
+            if count % group_rows == 0:
+                writer.write_table(pa.Table.from_batches(batches, schema=schema))
+                batches = []
+        if pending:
+            batches.append(pa.RecordBatch.from_pylist(pending, schema=schema))
+        if batches or count == 0:
+            writer.write_table(pa.Table.from_batches(batches, schema=schema))
     return count
 
 
