@@ -125,8 +125,7 @@ def setting_default(name: str) -> Any:
 
 def test_services_and_roles(compose: dict[str, Any]) -> None:
     svc = services(compose)
-    assert set(svc) == {"redis", "postgres", "migrate", "worker", "beat", "relay", "flower"}
-    assert "api" not in svc  # the API has not landed: no placeholder service
+    assert set(svc) == {"redis", "postgres", "migrate", "worker", "beat", "relay", "flower", "api"}
 
     assert command_of(svc["migrate"]) == ["db", "upgrade"]
     assert command_of(svc["worker"])[0] == "worker"
@@ -175,10 +174,10 @@ def test_stores_are_persistent_and_checked(compose: dict[str, Any]) -> None:
     assert pg["volumes"][0].split(":")[0] in named
     for name in ("redis", "postgres", "flower"):
         assert svc[name]["restart"] == "unless-stopped", name
-    # Only flower publishes a port, and only on loopback.
+    # Only flower and the API publish a port, and only on loopback.
     published = {n: s["ports"] for n, s in svc.items() if "ports" in s}
-    assert list(published) == ["flower"]
-    assert all(str(p).startswith("127.0.0.1:") for p in published["flower"])
+    assert sorted(published) == ["api", "flower"]
+    assert all(str(p).startswith("127.0.0.1:") for ps in published.values() for p in ps)
 
 
 def test_shared_environment_points_at_the_compose_services(compose: dict[str, Any]) -> None:

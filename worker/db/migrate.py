@@ -10,7 +10,9 @@ from sqlalchemy import Engine, inspect
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Indexes written as SQL in migrations (dialect-specific), so not in the models.
-MANUAL_INDEXES = frozenset({"ix_articles_search"})
+MANUAL_INDEXES = frozenset(
+    {"ix_articles_search", "ix_articles_published_order", "ix_articles_seen_order"}
+)
 
 
 def include_object(obj: object, name: str | None, type_: str, *_: object) -> bool:
