@@ -116,8 +116,8 @@ def memoised(prep: Prepared, name: str, compute: Callable[[Prepared], T]) -> T:
 
 def cue_starts(prep: Prepared, cues: re.Pattern[str]) -> list[int] | None:
     """Offsets in `prep.norm` where the literal `cues` pattern matches its lowered copy, or
-    None when that pre-check is not safe. Cue words must be letters only (a trailing "/" is
-    allowed), so a word start inside one cue hit can never be missed."""
+    None when that pre-check is not safe. For `finditer_from`, every offset where the guarded
+    regex can match must begin a cue hit: no such offset may lie inside another hit."""
     low = prep.low()
     return None if low is None else [m.start() for m in cues.finditer(low)]
 
