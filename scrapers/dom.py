@@ -18,6 +18,7 @@ from typing import cast
 from urllib.parse import urljoin
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.cssselect import CSSSelector  # type: ignore[import-untyped, unused-ignore]
 from lxml.etree import ParserError  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement as Element  # type: ignore[import-untyped, unused-ignore]
@@ -76,6 +77,11 @@ _BLOCK_TAGS = frozenset(
         "main",
     ]
 )
+_BRACKETS = re.compile(r"\[[^\]]*\]|'[^']*'|\"[^\"]*\"")
+_NEGATION = re.compile(r":not\([^)]*\)")
+_TOKEN = re.compile(r"[.#]-?[_a-zA-Z][\w-]*")
+_CLASSES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
+_IDS = etree.XPath("descendant-or-self::*/@id", smart_strings=False)
 _IMG_ATTRS = ("data-original", "data-src", "data-lazy-src", "data-srcset", "src")
 
 
@@ -93,10 +99,21 @@ def _utf8_markup(markup: str | bytes) -> bytes:
 
 
 def _parser() -> lxml.html.HTMLParser:
-    """One UTF-8 HTML parser per thread (lxml parsers must not be shared across threads)."""
+    """One UTF-8 HTML parser per thread (lxml parsers must not be shared across threads).
+    Every element is a plain HtmlElement, chosen in C: lxml.html's default lookup calls
+    Python for each element proxy (to give forms and inputs their own classes, which the
+    parser never uses) and cost about a tenth of the parse."""
     parser: lxml.html.HTMLParser | None = getattr(_LOCAL, "parser", None)
     if parser is None:
         parser = _LOCAL.parser = lxml.html.HTMLParser(encoding="utf-8")
+        parser.set_element_class_lookup(
+            etree.ElementDefaultClassLookup(
+                element=lxml.html.HtmlElement,
+                comment=lxml.html.HtmlComment,
+                pi=lxml.html.HtmlProcessingInstruction,
+                entity=lxml.html.HtmlEntity,
+            )
+        )
     return parser
 
 
@@ -117,12 +134,47 @@ def _compiled(selector: str) -> CSSSelector:
 
 
 def select(root: Element, selector: str) -> list[Element]:
-    """CSS select; a malformed selector (from a source file) selects nothing."""
+    """CSS select; a malformed selector (from a source file) selects nothing. Selectors
+    naming a class or id the tree does not have are answered without running them."""
     try:
         compiled = _compiled(selector)
     except (SyntaxError, ValueError):
         return []
+    hints = _hints(selector)
+    if hints is not None:
+        present = _tree_tokens(root)
+        if not any(alternative <= present for alternative in hints):
+            return []
     return [el for el in compiled(root) if isinstance(el.tag, str)]
+
+
+@lru_cache(maxsize=512)
+def _hints(selector: str) -> tuple[frozenset[str], ...] | None:
+    """Per comma-separated alternative, the ".class" / "#id" tokens it requires; None when
+    some alternative requires none (nothing to rule out)."""
+    required: list[frozenset[str]] = []
+    for alternative in selector.split(","):
+        bare = _NEGATION.sub("", _BRACKETS.sub("", alternative))
+        tokens = frozenset(m.lower() for m in _TOKEN.findall(bare))
+        if not tokens:
+            return None
+        required.append(tokens)
+    return tuple(required)
+
+
+def _tree_tokens(root: Element) -> frozenset[str]:
+    """ ".class" and "#id" tokens in the tree, lower-cased; the last three trees' are kept
+    (a parse selects many times on the page and on its body copy, which are only ever
+    pruned after, so the kept tokens stay a superset)."""
+    cache: list[tuple[Element, frozenset[str]]] = getattr(_LOCAL, "tokens", [])
+    for cached_root, cached in cache:
+        if cached_root is root:
+            return cached
+    found = {f".{t}" for v in _CLASSES(root) for t in v.lower().split()}
+    found.update(f"#{v.strip().lower()}" for v in _IDS(root))
+    tokens = frozenset(found)
+    _LOCAL.tokens = [(root, tokens), *cache[:2]]  # the page, its body copy, one more
+    return tokens
 
 
 def select_first(root: Element, selectors: tuple[str, ...]) -> list[Element]:

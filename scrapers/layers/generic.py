@@ -104,16 +104,17 @@ def _best(scored: Scored) -> tuple[Element, int] | None:
 
 
 def score_page(root: Element, *, strict: bool = True) -> Scored:
-    paragraphs = _paragraphs(root)
+    texts: dict[Element, tuple[int, int]] = {}
+    _measure(root, texts, False)
+    paragraphs = _paragraphs(root, texts)
     wrappers = _layout_wrappers(paragraphs, root) if strict else _all_class_boxes(paragraphs)
-    scored = Scored({}, {}, {}, set())
+    scored = Scored({}, {}, texts, set())
     for para in paragraphs:
         boxes = [box for box in para.boxes if box not in wrappers]
         if boxes:
             scored.excluded.update(boxes)
         else:
             _credit(scored, para)
-    _measure(root, scored.texts, False)
     return scored
 
 
@@ -147,11 +148,13 @@ def _measure(el: Element, texts: dict[Element, tuple[int, int]], linked: bool) -
     return total
 
 
-def _paragraphs(root: Element) -> list[_Paragraph]:
+def _paragraphs(root: Element, texts: dict[Element, tuple[int, int]]) -> list[_Paragraph]:
     """Paragraph-like nodes with enough text; a <br>-broken text counts line by line."""
     found: list[_Paragraph] = []
     memo: dict[Element, bool] = {}
     for el in root.iter(*_CANDIDATE_TAGS):
+        if texts.get(el, (0, 0))[0] < _MIN_TEXT // 2:
+            continue  # not enough visible text inside at all
         text = _own_text(el)
         length = len(" ".join(text.replace(_BR, " ").split()))
         if length < _MIN_TEXT:

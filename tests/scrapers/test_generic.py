@@ -121,3 +121,25 @@ def test_generic_body_keeps_the_paragraph_a_description_repeats() -> None:
     html = f"<html>{head}<body><div id='story'>{paragraphs}</div></body></html>"
     record = parse_article(html, "https://example.org/a")
     assert record.paragraphs[0] == f"{SENTENCE} 0" and record.lead == SENTENCE
+
+
+@pytest.mark.unit
+def test_select_skips_selectors_naming_absent_classes_but_still_matches() -> None:
+    from scrapers.dom import select
+
+    root = load_tree(_page("<div class='Story main' id='x'><p class='a'>One</p></div>"))
+    assert select(root, ".sidebar") == []
+    assert [el.tag for el in select(root, ".sidebar, p.a")] == ["p"]
+    assert [el.tag for el in select(root, "div.story")] == []  # class match is exact
+    assert [el.tag for el in select(root, "div.Story")] == ["div"]
+    assert [el.tag for el in select(root, "p:not(.b)")] == ["p"]
+    assert [el.tag for el in select(root, "#x > p")] == ["p"]
+    body = root.find("body")
+    assert body is not None and [el.tag for el in select(body, "p.a")] == ["p"]
+
+
+@pytest.mark.unit
+def test_elements_are_html_elements_with_text_content() -> None:
+    root = load_tree(_page("<form><input name='q'><p>Some <b>bold</b> text</p></form>"))
+    paragraph = root.find(".//p")
+    assert paragraph is not None and paragraph.text_content() == "Some bold text"
