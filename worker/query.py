@@ -169,10 +169,9 @@ def _person(name: str) -> ColumnElement[bool]:
 def _search(q: str, dialect: str) -> ColumnElement[bool]:
     folded = " ".join(fold_key(q).split())
     if dialect == "postgresql":
-        # Same expression as the GIN index of migration 0004, so the index is used.
-        simple: ColumnElement[Any] = literal_column("'simple'")
-        vector = func.to_tsvector(simple, func.coalesce(Article.search_text, literal_column("''")))
-        return vector.bool_op("@@")(func.phraseto_tsquery(simple, folded))
+        # search_vector: the stored tsvector of search_text with its GIN index (0006).
+        vector: ColumnElement[Any] = literal_column("articles.search_vector")
+        return vector.bool_op("@@")(func.phraseto_tsquery(literal_column("'simple'"), folded))
     return Article.search_text.like(f"%{_like_escape(folded)}%", escape="\\")
 
 
@@ -270,7 +269,9 @@ def page_select(
     stmt = filtered_select(query, dialect)
     if after is not None:
         stmt = stmt.where(_after(after))
-    return stmt.order_by(column.desc().nulls_last(), Article.id.desc()).limit(limit + 1)
+    # Exactly the order of migration 0006's indexes (first_seen_at is never NULL).
+    order = column.desc().nulls_last() if sort == "published_at" else column.desc()
+    return stmt.order_by(order, Article.id.desc()).limit(limit + 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,21 @@ from sqlalchemy import Engine, inspect
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Indexes written as SQL in migrations (dialect-specific), so not in the models.
 MANUAL_INDEXES = frozenset(
-    {"ix_articles_search", "ix_articles_published_order", "ix_articles_seen_order"}
+    {
+        "ix_articles_search",
+        "ix_articles_published_order",
+        "ix_articles_seen_order",
+        "ix_articles_search_vector",
+    }
 )
+MANUAL_COLUMNS = frozenset({"search_vector"})
 
 
 def include_object(obj: object, name: str | None, type_: str, *_: object) -> bool:
-    """Autogenerate filter: leave the hand-written indexes alone."""
+    """Autogenerate filter: leave the hand-written indexes (and PostgreSQL's generated
+    search_vector column, migration 0006) alone."""
+    if type_ == "column" and name in MANUAL_COLUMNS:
+        return False
     return not (type_ == "index" and name in MANUAL_INDEXES)
 
 
