@@ -30,6 +30,8 @@ from scrapers.police.rules import (
 
 _NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 _MONEY_SCALES = frozenset({1e6, 1e9})
+# After "N tháng": a date ("19 tháng 6") or a reporting period ("6 tháng đầu năm").
+_DATE_AFTER = re.compile(r"\s*(?:\d|năm\s+\d|đầu năm|cuối năm)")
 _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 
 
@@ -68,6 +70,12 @@ def _rules() -> _Rules:
     )
 
 
+def _dispatch_verb(prep: Prepared, blocked: re.Match[str]) -> bool:
+    """A lower-case "điều" is the verb "to dispatch" ("đã điều 6 xe"); statutory article
+    references are written "Điều 174" (and take no unit after the number anyway)."""
+    return blocked.group().startswith("điều") and prep.text[blocked.start()] == "đ"
+
+
 def parse_number(raw: str) -> float:
     """'1.500' → 1500, '2,7' → 2.7, '2.000.000' → 2e6, '2.5' → 2.5 (English decimal)."""
     if _GROUPED.fullmatch(raw):
@@ -95,11 +103,14 @@ def _figure(prep: Prepared, rules: _Rules, m: re.Match[str]) -> Figure | None:
     value = parse_number(m["num"])
     scale = rules.scales[m["scale"]] if m["scale"] else 1.0
     unit = rules.units[squash(m["unit"])] if m["unit"] else None
+    if unit == "tháng" and _DATE_AFTER.match(prep.key, m.end()):
+        return None  # "19 tháng 6", "6 tháng đầu năm": not a duration
     if unit is None:
         if scale not in _MONEY_SCALES:
             return None
         unit = "VND"  # "thiệt hại 1,2 tỷ": money is the only unit-less scaled amount
-    if rules.blocked_re.search(prep.key, max(0, m.start("num") - 24), m.start("num")):
+    blocked = rules.blocked_re.search(prep.key, max(0, m.start("num") - 24), m.start("num"))
+    if blocked is not None and not _dispatch_verb(prep, blocked):
         return None
     value *= scale
     if m["num2"] and m["scale2"]:

@@ -52,6 +52,8 @@ class _Rules:
     max_authority: int
     subject_before: frozenset[str]
     no_subjects: frozenset[str]
+    counted_accused_re: re.Pattern[str]
+    seized_re: re.Pattern[str]
 
 
 @cache
@@ -70,7 +72,16 @@ def _rules() -> _Rules:
         max_authority=int(data["authority"]["max_length"]),
         subject_before=frozenset(data["subjects"]["subject_before"]),
         no_subjects=frozenset(data["subjects"]["no_subjects"]),
+        counted_accused_re=_after_count(data["refine"]["counted_accused"], optional=False),
+        seized_re=_after_count(data["refine"]["seized_objects"], optional=True),
     )
+
+
+def _after_count(words: list[str], *, optional: bool) -> re.Pattern[str]:
+    """Matches right after a verb: " [number] [chiếc] <word>" (key form)."""
+    alts = "|".join(sorted((re.escape(key_of(w)) for w in words), key=len, reverse=True))
+    count = r"(?:\s+\d[\d.,]*)" + ("?" if optional else "")
+    return re.compile(rf"{count}\s+(?:chiếc\s+|các\s+)?(?:{alts})(?![^\W_])")
 
 
 def extract_legal_actions(text: str) -> tuple[LegalAction, ...]:
@@ -92,9 +103,13 @@ def _legal_actions(prep: Prepared) -> tuple[LegalAction, ...]:
         if idx not in authorities:
             authorities[idx] = _authority(prep, rules, spans[idx][0], start)
         action = rules.slugs[key]
+        if action == "tam_giu" and rules.seized_re.match(prep.key, end):
+            continue  # "tạm giữ 870 xe mô tô": things seized, not a person in custody
+        if action == "khoi_to" and rules.counted_accused_re.match(prep.key, end):
+            action = "khoi_to_bi_can"  # "khởi tố 12 bị can"
         if action in rules.no_subjects:
             subjects: tuple[str, ...] = ()
-        elif action in rules.subject_before:
+        elif action in rules.subject_before or key.startswith("bị "):  # "X bị khởi tố"
             lo = max(spans[idx][0], matches[i - 1][1] if i else 0, start - rules.window)
             subjects = _subjects(prep, rules, lo, start)
         else:

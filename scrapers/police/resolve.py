@@ -174,6 +174,8 @@ def _resolve(
     assert base is not None
     new = g.to_2025(base)
     dated = _in_scheme(base, new, scheme_for(as_of))
+    if base.scheme == "legacy" and any(p.old and p.level == "province" for p in parts):
+        dated = base  # "tỉnh Bình Dương (cũ)": the writer names the former province
     kind: PlaceKind = "commune" if st.commune else "district" if st.district else "province"
     return PlaceMention(
         "", kind, scheme, st.method,

@@ -32,7 +32,7 @@ from scrapers.records import ArticleRecord
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CASE_ROLES = frozenset({"suspect", "accused", "defendant", "wanted", "victim"})
-STRUCTURE_VERSION = "1"
+STRUCTURE_VERSION = "2"
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -85,7 +85,11 @@ def _case(
 ) -> dict[str, Any]:
     named = [(p.name, p.birth_year) for p in persons if p.name and p.role in CASE_ROLES]
     province = next((p.province_2025_code for p in places if p.province_2025_code), None)
-    event_date = next((t.start for t in times if t.start), None)
+    # A day-precision time dates the incident; a month period ("từ tháng 3/2022") only
+    # when there is none.
+    dated = [t.start for t in times if t.start and t.precision not in ("month", "year")]
+    dated = dated or [t.start for t in times if t.start]
+    event_date = dated[0] if dated else None
     features = case_key_features(
         event_date=event_date,
         province=province or publisher_province,

@@ -61,7 +61,40 @@ def extract_event_times(text: str, *, published: datetime | None) -> tuple[Event
         out.append(event)
         if event.start is not None:
             previous = date.fromisoformat(event.start[:10])
+    if "tháng" in prep.key:
+        out.extend(_month_periods(prep.key, prep.text))
+        out.sort(key=lambda t: t.offset)
     return tuple(out)
+
+
+# Month-precision periods: "tháng 10/2023", "tháng 5 năm 2016", "từ tháng 3 đến tháng
+# 8/2022" (the first end takes the year of the second). A month without a year is not
+# read ("trong tháng 7": which year is a guess). Not "19 tháng 6" (a day: _TIME_RE).
+_MONTH = r"tháng\s+(?P<{m}>\d{{1,2}})(?:\s*[/.-]\s*|\s+năm\s+)?(?P<{y}>(?<=[/.\s-])\d{{4}})?"
+_MONTH_RE = re.compile(
+    r"(?<!\d\s)(?<![^\W_])"
+    + _MONTH.format(m="mo", y="y")
+    + r"(?![\d/.-]*\d)(?:\s*(?:đến|tới|-|–)\s*(?:hết\s+)?"
+    + _MONTH.format(m="mo2", y="y2")
+    + r"(?![\d/.-]*\d))?"
+)
+
+
+def _month_periods(key: str, text: str) -> list[EventTime]:
+    out: list[EventTime] = []
+    for m in _MONTH_RE.finditer(key):
+        year = m["y"] or (m["y2"] if m["mo2"] else None)
+        ends = [("mo", year, m.start(), m.end("y") if m["y"] else m.end("mo"))]
+        if m["mo2"] and m["y2"]:
+            ends.append(("mo2", m["y2"], m.start("mo2") - len("tháng "), m.end()))
+        for group, y, lo, hi in ends:
+            month = int(m[group])
+            if y is None or not 1 <= month <= 12:
+                continue
+            surface = text[lo:hi]
+            start = f"{int(y):04d}-{month:02d}-01"
+            out.append(EventTime(surface, start, "month", None, False, False, lo))
+    return out
 
 
 # Where a time can be: a digit run shaped like a clock "22h", a day-month "19-6" or

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from datetime import date
 
 from scrapers.police.gazetteer import DISTRICT_POLICE_UNTIL, Province
-from scrapers.police.lexicon import CAP_RUN, UNIT_ALIASES, UNIT_CODES
+from scrapers.police.lexicon import CAP_RUN, UNIT_ALIASES, UNIT_CODES, UP
 from scrapers.police.model import UnitLevel, UnitMention
-from scrapers.police.places import Part, publisher_province_of
-from scrapers.police.prep import cue_starts, finditer_from, prepare
+from scrapers.police.places import Part, extract_places, publisher_province_of
+from scrapers.police.prep import Prepared, cue_starts, finditer_from, memoised, prepare
 from scrapers.police.resolve import resolve_chain, resolve_province
 
 _ADMIN = r"tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn|đặc khu"
@@ -43,7 +43,14 @@ _LEVEL: dict[str, UnitLevel] = {
     "tx.": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
     "đặc khu": "commune",
 }  # fmt: skip
-_INVESTIGATION = "Cơ quan Cảnh sát điều tra "
+
+
+def _investigation(inv: str | None) -> str:
+    """Canonical prefix of an investigation agency: police (CSĐT) or security (ANĐT)."""
+    if not inv:
+        return ""
+    security = "ANĐT" in inv or "An ninh" in inv
+    return "Cơ quan An ninh điều tra " if security else "Cơ quan Cảnh sát điều tra "
 
 
 def extract_units(
@@ -53,6 +60,8 @@ def extract_units(
     prep = prepare(text)
     clean, norm = prep.clean, prep.norm
     publisher = publisher_province_of(publisher_province, published)
+    if publisher is None and _BARE_PROVINCE.search(norm) is not None:
+        publisher = _sole_province(prep, text, published)
     found: list[UnitMention] = []
     for m in finditer_from(_LOCAL, norm, cue_starts(prep, _LOCAL_STARTS)):
         unit = _local(m, clean, published, publisher)
@@ -69,6 +78,22 @@ def extract_units(
     return _dedupe(sorted(found, key=lambda u: u.span))
 
 
+# "Công an tỉnh" / "Công an thành phố" with no name after it (an implicit unit).
+_BARE_PROVINCE = re.compile(rf"(?i:công an (?:tỉnh|thành phố|tp\.?))(?!\.?\s*[{UP}\d])")
+
+
+def _sole_province(prep: Prepared, text: str, published: date | None) -> Province | None:
+    """With no publisher province, an implicit "Công an tỉnh" is the one province the
+    text names (None when it names none or several)."""
+
+    def compute(_: Prepared) -> Province | None:
+        places = extract_places(text, as_of=published, publisher_province=None)
+        names = {p.province for p in places if p.province and p.method != "implicit"}
+        return publisher_province_of(names.pop(), published) if len(names) == 1 else None
+
+    return memoised(prep, f"sole_province:{published}", compute)
+
+
 def _local(
     m: re.Match[str], clean: str, published: date | None, publisher: Province | None
 ) -> UnitMention | None:
@@ -76,7 +101,7 @@ def _local(
     surface = clean[span[0] : span[1]]
     prefix = (m["pre"] or "").lower()
     name = m["name"] or m["bare"]
-    inv = _INVESTIGATION if m["inv"] else ""
+    inv = _investigation(m["inv"])
     if name is None:
         if _LEVEL.get(prefix) != "province":
             return None

@@ -160,3 +160,24 @@ def test_seed_crimes_are_summary() -> None:
     assert labels["ma túy"].chapter == "XX"
     assert "băng nhóm (tội phạm có tổ chức)" in labels
     assert {c.context for c in mentions} == {"summary"}
+
+
+@pytest.mark.parametrize(
+    ("text", "article"),
+    [
+        (
+            "về tội “Làm, tàng trữ, phát tán hoặc tuyên truyền thông tin, tài liệu, vật phẩm"
+            " nhằm chống Nhà nước Cộng hòa xã hội chủ nghĩa Việt Nam”",
+            "117",
+        ),
+        ("Khởi tố bị can tuyên truyền chống Nhà nước trên không gian mạng", "117"),
+        ("về tội “Hoạt động nhằm lật đổ chính quyền nhân dân”", "109"),
+        ("về tội “Phá rối an ninh”", "118"),
+        ("về tội “Đe dọa giết người”", "133"),
+        ("về tội “Cưỡng dâm”", "143"),
+    ],
+)
+def test_national_security_and_life_chapters(text: str, article: str) -> None:
+    found = extract_crimes(text)
+    assert [c.article for c in found] == [article]
+    assert found[0].chapter == chapter_of(article)

@@ -74,3 +74,28 @@ def test_seed_figures() -> None:
     assert (96.0, "%", ">=") in got
     assert (75.0, "tập thể, cá nhân", "=") in got
     assert not any(f.value in (2015.0, 2020.0, 2025.0) for f in extract_figures(body))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("đã điều 6 xe chữa cháy đến hiện trường", 6.0, "xe"),
+        ("tước giấy phép lái xe 24 tháng", 24.0, "tháng"),
+        ("tuyên phạt bị cáo 12 năm tù", 12.0, "năm tù"),
+        ("rao bán 40 lô đất nền", 40.0, "lô"),
+        ("chiếm đoạt tiền của 61 khách hàng", 61.0, "khách hàng"),
+        ("chở 3.000 bao thuốc lá", 3000.0, "bao"),
+        ("đăng tải 126 bài viết", 126.0, "bài viết"),
+        ("ở mức 0,3 miligam/1 lít khí thở", 0.3, "mg/l khí thở"),
+    ],
+)
+def test_dispatch_verb_and_added_units(text: str, value: float, unit: str) -> None:
+    assert [(f.value, f.unit) for f in extract_figures(text)] == [(value, unit)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["theo Điều 6 xe", "sáng 19 tháng 6", "ngày 19 tháng 6 năm 2020", "6 tháng đầu năm 2021"],
+)
+def test_article_and_dates_still_not_figures(text: str) -> None:
+    assert extract_figures(text) == ()

@@ -77,3 +77,23 @@ def test_institutional_phrases_are_not_actions() -> None:
 def test_seed_has_no_procedural_step() -> None:
     _, _, body = seed_parts()
     assert extract_legal_actions(body) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "actions"),
+    [
+        ("Khởi tố đối tượng vận chuyển heroin", [("khoi_to_bi_can", ())]),
+        ("đã khởi tố vụ án, khởi tố 12 bị can về tội “Đánh bạc”",
+         [("khoi_to_vu_an", ()), ("khoi_to_bi_can", ())]),
+        ("Trần Thị Lan (SN 1992, trú tại phường Hưng Dũng) bị khởi tố về tội “Lừa đảo”",
+         [("khoi_to_bi_can", ("Trần Thị Lan",))]),
+        ("khởi tố 175 vụ, 385 bị can", [("khoi_to", ())]),
+        ("xử phạt 1.136 trường hợp, tạm giữ 870 xe mô tô", []),
+        ("khám nghiệm hiện trường, tạm giữ phương tiện để điều tra", []),
+        ("tạm giữ hình sự Nguyễn Văn B", [("tam_giu", ("Nguyễn Văn B",))]),
+    ],
+)  # fmt: skip
+def test_accused_steps_and_seized_vehicles(
+    text: str, actions: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    assert [(a.action, a.subjects) for a in extract_legal_actions(text)] == actions

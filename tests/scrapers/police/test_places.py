@@ -54,7 +54,7 @@ def test_gazetteer_counts() -> None:
         ("ở TP.HCM", D2025, None,
          ("TP.HCM", "province", "2025", "alias", "Hồ Chí Minh", "Hồ Chí Minh", None, None, ())),
         ("tỉnh Yên Bái (cũ)", D2025, None,
-         ("tỉnh Yên Bái (cũ)", "province", "legacy", "exact", "Lào Cai", "Lào Cai", None, None,
+         ("tỉnh Yên Bái (cũ)", "province", "legacy", "exact", "Yên Bái", "Lào Cai", None, None,
           ())),
         ("tỉnh Bình Dương", D2024, None,
          ("tỉnh Bình Dương", "province", "legacy", "exact", "Bình Dương", "Hồ Chí Minh", None,
@@ -123,3 +123,14 @@ def test_implicit_province() -> None:
 def test_lowercase_words_are_not_places() -> None:
     text = "các vấn đề xã hội, tỉnh ủy và thành phố đều quan tâm"
     assert extract_places(text, as_of=D2020, publisher_province=None) == ()
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "text", ["tại tỉnh Bình Dương (cũ), rao bán", "tại huyện Bến Cát, tỉnh Bình Dương (cũ)"]
+)
+def test_former_province_marked_cu(text: str) -> None:
+    (place,) = extract_places(text, as_of=D2025, publisher_province="Hồ Chí Minh")
+    assert (place.province, place.province_2025) == ("Bình Dương", "Hồ Chí Minh")
+    plain = extract_places("tại tỉnh Bình Dương", as_of=D2025, publisher_province=None)
+    assert [(p.province, p.province_2025) for p in plain] == [("Hồ Chí Minh", "Hồ Chí Minh")]

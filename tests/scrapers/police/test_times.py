@@ -107,3 +107,22 @@ def test_seed_event_time() -> None:
     assert [(t.surface, t.start, t.year_inferred) for t in times] == [
         ("Sáng 19-6", "2020-06-19", True)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("từ tháng 10/2023, Hoa lập trang web", [("tháng 10/2023", "2023-10-01")]),
+        ("thực hiện từ tháng 3 đến tháng 8/2022.",
+         [("tháng 3", "2022-03-01"), ("tháng 8/2022", "2022-08-01")]),
+        ("từ tháng 1/2023 đến tháng 3/2024, Lan đăng tin",
+         [("tháng 1/2023", "2023-01-01"), ("tháng 3/2024", "2024-03-01")]),
+        ("bị truy nã từ tháng 5 năm 2016", [("tháng 5 năm 2016", "2016-05-01")]),
+        ("lịch cấp căn cước trong tháng 7", []),
+        ("6 tháng đầu năm 2021", []),
+    ],
+)  # fmt: skip
+def test_month_periods(text: str, expected: list[tuple[str, str]]) -> None:
+    times = extract_event_times(text, published=PUB)
+    assert [(t.surface, t.start) for t in times] == expected
+    assert all(t.precision == "month" and not t.year_inferred for t in times)

@@ -83,3 +83,35 @@ def test_nfd_and_lowercase() -> None:
 def test_post_merger_province() -> None:
     u = extract_units("Công an tỉnh Lào Cai", published=D2025, publisher_province=None)[0]
     assert (u.canonical_name, u.province_code) == ("Công an tỉnh Lào Cai", "15")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Cơ quan An ninh điều tra Công an tỉnh Đắk Lắk khởi tố bị can.",
+         "Cơ quan An ninh điều tra Công an tỉnh Đắk Lắk"),
+        ("Cơ quan ANĐT Công an tỉnh Đắk Lắk khởi tố bị can.",
+         "Cơ quan An ninh điều tra Công an tỉnh Đắk Lắk"),
+        ("Cơ quan CSĐT Công an tỉnh Đắk Lắk khởi tố bị can.",
+         "Cơ quan Cảnh sát điều tra Công an tỉnh Đắk Lắk"),
+    ],
+)  # fmt: skip
+def test_security_investigation_agency_keeps_its_name(text: str, canonical: str) -> None:
+    units = extract_units(text, published=D2020, publisher_province=None)
+    assert [u.canonical_name for u in units] == [canonical]
+
+
+@pytest.mark.unit
+def test_implicit_unit_is_the_one_province_named_without_publisher() -> None:
+    text = "Sáng 19/8, Công an tỉnh Quảng Ninh tổ chức lễ. Bộ trao huân chương cho Công an tỉnh."
+    units = extract_units(text, published=D2020, publisher_province=None)
+    implicit = [u for u in units if u.implicit]
+    # The implicit mention resolves to the named province (one unit after dedupe).
+    assert [u.canonical_name for u in units] == ["Công an tỉnh Quảng Ninh"]
+    assert implicit == []
+    two = "Công an tỉnh Quảng Ninh và Công an tỉnh Nghệ An. Trao cho Công an tỉnh."
+    units = extract_units(two, published=D2020, publisher_province=None)
+    assert [u.canonical_name for u in units if u.implicit] == ["Công an tỉnh"]
+    alone = extract_units("Trao cho Công an tỉnh.", published=D2020, publisher_province=None)
+    assert [(u.canonical_name, u.province) for u in alone] == [("Công an tỉnh", None)]
