@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from scrapers.blocks import Block, walk_blocks
 from scrapers.bylines import Byline, looks_like_byline, parse_byline
 from scrapers.captions import take_captions
-from scrapers.dom import Element, element_text, is_block, select
+from scrapers.dom import Element, class_tokens, element_text, is_block, select
 from scrapers.records import Caption
 from scrapers.text import fold_key
 
@@ -53,6 +53,7 @@ _JUNK_CLASS = re.compile(
     r"print|toolbar|breadcrumbs?|newsletter|subscribe|popup|modal|sponsor|recommend)"
     r"(?:$|[-_\s])"
 )
+_SAPO_CLASS = re.compile(r"sapo|lead|desc|summary|intro|teaser|excerpt|standfirst|chapo")
 _RELATED_LINE = re.compile(
     r"^(?:>>|»|►|▶|\+\+|xem thêm|đọc thêm|tin liên quan|bài liên quan|tin cùng chuyên mục|"
     r"mời (?:quý )?(?:bạn )?(?:độc giả|đọc giả)|video đang được xem nhiều)",
@@ -77,8 +78,11 @@ def extract_body(
     caption_selectors: tuple[str, ...] = (),
     paragraph_selectors: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
+    lead: str | None = None,
 ) -> BodyResult:
-    """Read paragraphs, captions and the closing byline from one container."""
+    """Read paragraphs, captions and the closing byline from one container. Lines equal to
+    an `exclude` text are dropped; a line equal to `lead` only when it is printed as a sapo
+    (bold, or in a sapo/lead/summary box), not as the article's plain first paragraph."""
     root = copy.deepcopy(container)
     root.tail = None
     remove_junk(root, drop)
@@ -90,7 +94,7 @@ def extract_body(
     else:
         blocks = walk_blocks(root, base_url)
     blocks, styled_captions = _split_styled_captions(blocks)
-    texts = _filter(blocks, exclude)
+    texts = [b for b in _filter(blocks, exclude) if not _printed_lead(b, lead)]
     texts, byline = _take_byline(texts)
     opening = texts[0] if len(texts) > 2 and texts[0].emphasized else None
     lead = opening.text if opening is not None and len(opening.text.split()) >= 12 else None
@@ -176,6 +180,15 @@ def _filter(blocks: list[Block], exclude: tuple[str, ...]) -> list[Block]:
             continue
         kept.append(block)
     return kept
+
+
+def _printed_lead(block: Block, lead: str | None) -> bool:
+    if not lead or fold_key(block.text) != fold_key(lead):
+        return False
+    if block.emphasized or block.el is None:
+        return True
+    boxes = (block.el, block.el.getparent())
+    return any(node is not None and _SAPO_CLASS.search(class_tokens(node)) for node in boxes)
 
 
 def _take_byline(blocks: list[Block]) -> tuple[list[Block], Byline | None]:

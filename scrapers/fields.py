@@ -94,6 +94,7 @@ def resolve_lead(page: Page) -> tuple[str | None, str]:
 
 
 def resolve_body(page: Page, exclude: tuple[str, ...]) -> tuple[BodyResult | None, str]:
+    """The body from the first profile whose container has text, else the generic layer."""
     for profile in page.profiles:
         containers = select_first(page.root, profile.body)
         if not containers:
@@ -111,7 +112,29 @@ def resolve_body(page: Page, exclude: tuple[str, ...]) -> tuple[BodyResult | Non
     main = find_main_content(page.root)
     if main is None:
         return None, "none"
-    return extract_body(main, page.url, exclude=exclude), "generic"
+    title_only, lead = exclude[:1], (exclude[1] if len(exclude) > 1 else None)
+    body = extract_body(main, page.url, exclude=title_only, lead=lead)
+    for container, skip in _fallbacks(main, body, exclude):
+        body = extract_body(container, page.url, exclude=skip)
+        if body.paragraphs:
+            break
+    return body, "generic"
+
+
+def _fallbacks(
+    main: Element, body: BodyResult, exclude: tuple[str, ...]
+) -> list[tuple[Element, tuple[str, ...]]]:
+    """When the chosen container reads as nothing: the container again keeping a paragraph
+    that only repeats the lead, then its nearest ancestors, then the whole <body> (never
+    fail a page that has text)."""
+    if body.paragraphs:
+        return []
+    title_only = exclude[:1]
+    ancestors = [a for a in main.iterancestors() if a.tag != "html"][:3]
+    page_body = main.getroottree().getroot().find("body")
+    if page_body is not None and page_body not in ancestors:
+        ancestors.append(page_body)
+    return [(main, title_only), *((a, title_only) for a in ancestors)]
 
 
 def resolve_authors(page: Page, body: BodyResult | None) -> tuple[tuple[str, ...], str]:

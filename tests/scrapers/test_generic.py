@@ -143,3 +143,24 @@ def test_elements_are_html_elements_with_text_content() -> None:
     root = load_tree(_page("<form><input name='q'><p>Some <b>bold</b> text</p></form>"))
     paragraph = root.find(".//p")
     assert paragraph is not None and paragraph.text_content() == "Some bold text"
+
+
+def _described(body: str) -> str:
+    head = f"<head><title>A title</title><meta name='description' content='{SENTENCE}'></head>"
+    return f"<html>{head}<body>{body}</body></html>"
+
+
+@pytest.mark.unit
+def test_a_plain_paragraph_repeating_the_description_stays_in_the_body() -> None:
+    html = _described(f"<div id='story'><p>{SENTENCE}</p></div><div id='x'>Menu</div>")
+    record = parse_article(html, "https://example.org/a")
+    assert record.paragraphs == (SENTENCE,) and record.lead == SENTENCE
+
+
+@pytest.mark.unit
+def test_a_sapo_box_repeating_the_description_is_the_lead_not_the_body() -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
+    html = _described(f"<div id='story'><div class='sapo'>{SENTENCE}</div>{paragraphs}</div>")
+    record = parse_article(html, "https://example.org/a")
+    assert SENTENCE not in record.paragraphs and record.paragraphs[0] == f"{SENTENCE} 0"
+    assert record.lead == SENTENCE
