@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from scrapers.police.lexicon import UP
 from scrapers.police.model import PersonRole
 
-_PAREN = re.compile(r"\s*\((?P<body>[^()]{1,240})\)")
+# One level of nested parentheses: "(SN 2001, trú tại xã X (huyện Y cũ))".
+_PAREN = re.compile(r"\s*\((?P<body>(?:[^()]|\([^()]{0,80}\)){1,240})\)")
 _COMMA = re.compile(
     r"\s*,\s*(?P<body>(?:SN|sinh năm|\d{1,3} tuổi)(?:[^.;()]|\.(?=\S)|(?<=TP)\.|(?<=TX)\.){0,240})"
 )
@@ -25,9 +27,15 @@ _RES_END = re.compile(
 )
 _ROLE_BEFORE = re.compile(
     r"(?i:(?P<wanted>truy nã)|(?P<defendant>bị cáo|xét xử|tuyên án|phiên tòa)"
-    r"|(?P<accused>bị can|khởi tố)|(?P<victim>nạn nhân|bị hại|tử vong|thiệt mạng)"
+    r"|(?P<accused>bị can|khởi tố|bắt tạm giam|tạm giam)"
+    r"|(?P<victim>nạn nhân|bị hại|tử vong|thiệt mạng|mắc kẹt|đuối nước|gặp nạn|bị nạn)"
     r"|(?P<suspect>đối tượng|bắt giữ|bắt quả tang|bắt\b|tạm giữ|nghi phạm|đầu thú))"
 )
+
+
+# A sentence end in the whitespace-collapsed text ("… tử vong. Tài xế là …").
+# Not after an initial ("Nguyễn Văn T. bị …") or "TP." ("TP. Vinh").
+_SENTENCE_END = re.compile(rf"(?<![{UP}])(?<!TP)[.!?;…]\s+(?=[{UP}])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +75,11 @@ def _bounded(rest: str) -> tuple[str, int]:
 
 
 def role_before(norm: str, pos: int) -> PersonRole:
-    """Role from the nearest cue in the 80 characters before a mention."""
-    window = norm[max(0, pos - 80) : pos]
+    """Role from the nearest cue in the 80 characters before a mention, in its sentence."""
+    lo = max(0, pos - 80)
+    for stop in _SENTENCE_END.finditer(norm, lo, pos):
+        lo = stop.end()
+    window = norm[lo:pos]
     last = None
     for last in _ROLE_BEFORE.finditer(window):  # noqa: B007 - we want the nearest (last) cue
         pass

@@ -9,15 +9,17 @@ by "(SN 1990, trú tại ...)". Initials ("N.V.A.", "anh H.") are kept, flagged,
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
+from scrapers.police.gazetteer import gazetteer
 from scrapers.police.lexicon import LOW, RANK_BY_KEY, RANK_RE, RANKS, TITLE_RE, UP
 from scrapers.police.model import PersonMention, PersonRole, UnitMention
 from scrapers.police.person_details import Details, parse_details, role_before
 from scrapers.police.prep import cached_fold_key as fold_key
-from scrapers.police.prep import finditer_from, first_words, prepare
+from scrapers.police.prep import finditer_from, first_words, line_breaks, prepare
 from scrapers.police.units import extract_units
 
 # Capitalised words that start a title, unit or clause, never a personal name.
@@ -36,13 +38,24 @@ _ROLE_CUE = (
     r"nghi can|phạm nhân|tử tù|người làm chứng|nhân chứng"
 )
 _HONORIFIC = r"ông|bà|anh|chị|em|cháu|bé|đồng chí|đ/c"
+# Role nouns of unranked officials written before the name ("Điều tra viên Thái Văn Lực").
+_POST = r"điều tra viên|kiểm sát viên|thẩm phán|trinh sát|cán bộ"
 _CUED = re.compile(
     # The lookahead lets the scanner reject most positions on one character.
-    rf"(?=[ĐđTtHhBbNnPpÔôAaCcEe])(?<![\w])(?:(?P<rank>(?i:{RANK_RE})){_ACADEMIC}|(?P<role>(?i:{_ROLE_CUE}))"
-    rf"|(?P<hon>(?i:{_HONORIFIC})))\s+{_NAME}"
+    rf"(?=[ĐđTtHhBbNnPpÔôAaCcEeKk])(?<![\w])(?:(?P<rank>(?i:{RANK_RE})){_ACADEMIC}"
+    rf"|(?P<role>(?i:{_ROLE_CUE}))(?: là)?|(?P<hon>(?i:{_HONORIFIC}))|(?P<post>(?i:{_POST})))"
+    rf"\s+{_NAME}"
 )
 # Where a _CUED match can begin (checked on the lowered text first: much cheaper).
-_CUED_STARTS = first_words([*RANKS, *_ROLE_CUE.split("|"), *_HONORIFIC.split("|")])
+_CUED_STARTS = first_words(
+    [*RANKS, *_ROLE_CUE.split("|"), *_HONORIFIC.split("|"), *_POST.split("|")]
+)
+# Right after a mention (and its details): what happened to the person.
+_ROLE_AFTER = re.compile(
+    r"\s*(?:(?P<victim>tử vong|thiệt mạng|bị thương|bị chiếm đoạt|bị lừa)"
+    r"|(?P<accused>bị khởi tố|bị bắt tạm giam|bị truy tố)|(?P<defendant>bị xét xử|bị tuyên phạt)"
+    r"|(?P<wanted>bị truy nã)|(?P<suspect>bị bắt|bị tạm giữ))(?![\w])"
+)
 # A name with no cue word, followed by birth year or age details.
 # Found from the punctuation by `_detail_cues` (a whitespace-led scan tries every position).
 _DETAIL_CUE = re.compile(r"[,(]\s*(?:SN|sinh năm|\d{1,3} tuổi)")
@@ -70,13 +83,24 @@ def extract_persons(
     clean, norm = prep.clean, prep.norm
     found: list[PersonMention] = []
     taken: set[int] = set()
+    breaks = line_breaks(prep)
     for m in finditer_from(_CUED, norm, _CUED_STARTS.starts(prep)):
-        person = _mention(m, norm, clean, published, publisher_province)
+        name_end = m.end("name")
+        cut = _break_in(breaks, m.start(), name_end)
+        if cut is not None and cut < m.start("name"):
+            continue  # "… 12 đối tượng⏎Khoảng 15h": the cue ends its line
+        if cut is not None:
+            name_end = cut  # the name ends its line
+        if _skip(m, norm, name_end, found):
+            continue
+        person = _mention(m, name_end, norm, clean, published, publisher_province)
         if person is not None:
             found.append(person)
             taken.add(m.start("name"))
     for cue in _detail_cues(norm):
-        named = _DETAILED.search(norm, max(0, cue - 60), cue)
+        lo = max(0, cue - 60)
+        cut = _break_in(breaks, lo, cue)
+        named = _DETAILED.search(norm, lo if cut is None else cut + 1, cue)
         if (
             named is not None
             and named.start("name") not in taken
@@ -84,6 +108,26 @@ def extract_persons(
         ):
             found.append(_plain(named, norm, clean, published))
     return _merge(sorted(found, key=lambda p: p.span))
+
+
+def _break_in(breaks: tuple[int, ...], lo: int, hi: int) -> int | None:
+    """The last line break in [lo, hi), if any."""
+    i = bisect_left(breaks, hi)
+    return breaks[i - 1] if i and breaks[i - 1] >= lo else None
+
+
+def _skip(m: re.Match[str], norm: str, name_end: int, found: list[PersonMention]) -> bool:
+    """Cue + name shapes that are not a person mention."""
+    if m["post"]:
+        # "cán bộ Trung đoàn …": a role noun needs a full name, outside an earlier mention.
+        name = norm[m.start("name") : name_end]
+        return " " not in name or any(p.span[0] <= m.start() < p.span[1] for p in found)
+    if m["hon"] and m["hon"][0].isupper():
+        # "Bà Rịa - Vũng Tàu", "Anh Sơn": a capitalised honorific that begins a place name.
+        words = norm[m.start("hon") : name_end].split(" ")
+        keys = gazetteer().bare_keys
+        return any(" ".join(words[:n]).lower() in keys for n in range(2, len(words) + 1))
+    return False
 
 
 def _detail_cues(norm: str) -> list[int]:
@@ -100,20 +144,25 @@ def _detail_cues(norm: str) -> list[int]:
     return out
 
 
-def _mention(
-    m: re.Match[str], norm: str, clean: str, published: date | None, publisher: str | None
-) -> PersonMention | None:
-    name = clean[m.start("name") : m.end("name")]
+def _mention(  # noqa: PLR0917 - one call site, all positional like _plain
+    m: re.Match[str], name_end: int, norm: str, clean: str, published: date | None,
+    publisher: str | None,
+) -> PersonMention | None:  # fmt: skip
+    name = clean[m.start("name") : name_end].rstrip()
     rank = RANK_BY_KEY[m["rank"].lower()] if m["rank"] else None
     anonymised = _anonymised(name)
     if name.endswith(".") and not anonymised:
         name = name[:-1]
     end = m.start("name") + len(name)
     titles, end = _titles(norm, clean, end)
+    if m["post"]:
+        titles = (clean[m.start("post") : m.end("post")], *titles)
     details = parse_details(norm, clean, end, published)
-    role: PersonRole = "official" if rank else _ROLE.get((m["role"] or "").lower(), "other")
+    role: PersonRole = "official" if rank or m["post"] else "other"
     if role == "other":
-        role = role_before(norm, m.start())
+        role = _ROLE.get((m["role"] or "").lower(), "other")
+    if role == "other":
+        role = role_after(norm, max(end, details.end)) or role_before(norm, m.start())
     unit = _unit(titles, published, publisher) if titles else None
     surface = clean[m.start() : max(end, details.end)]
     return _build(surface, name, anonymised, (m.start(), max(end, details.end)), rank=rank,
@@ -125,9 +174,18 @@ def _plain(m: re.Match[str], norm: str, clean: str, published: date | None) -> P
     anonymised = _anonymised(name)
     details = parse_details(norm, clean, m.end("name"), published)
     span = (m.start(), max(m.end(), details.end))
-    role = role_before(norm, m.start())
+    role = role_after(norm, span[1]) or role_before(norm, m.start())
     return _build(clean[span[0] : span[1]], name, anonymised, span, rank=None, titles=(),
                   role=role, details=details, unit=None)  # fmt: skip
+
+
+def role_after(norm: str, pos: int) -> PersonRole | None:
+    """Role from what the text says right after a mention ("… (32 tuổi) tử vong")."""
+    m = _ROLE_AFTER.match(norm, pos)
+    if m is None or m.lastgroup is None:
+        return None
+    role: PersonRole = m.lastgroup  # type: ignore[assignment]
+    return role
 
 
 _NAME_PARTS = re.compile(r"[ .]")
@@ -195,12 +253,17 @@ def _merge(found: list[PersonMention]) -> tuple[PersonMention, ...]:
     index: dict[tuple[str | None, str | None, str], int] = {}
     for p in found:
         key = (p.name_key or fold_key(p.surface), p.rank, p.role)
-        if (
-            p.name
-            and " " not in p.name
-            and any(o.name_key and o.name_key.endswith(" " + (p.name_key or "")) for o in out)
-        ):
-            continue  # "ông Hà" after "Trần Phú Hà"
+        if p.name and " " not in p.name:
+            full = [
+                i
+                for i, o in enumerate(out)
+                if o.name_key and o.name_key.endswith(" " + (p.name_key or ""))
+            ]
+            if full:  # "ông Hà" after "Trần Phú Hà": what it says about the role counts
+                i = full[-1]
+                if out[i].role == "other" and p.role != "other":
+                    out[i] = replace(out[i], role=p.role)
+                continue
         if key in index:
             i = index[key]
             old = out[i]
@@ -212,4 +275,19 @@ def _merge(found: list[PersonMention]) -> tuple[PersonMention, ...]:
             continue
         index[key] = len(out)
         out.append(p)
+    return _share_birth_years(out)
+
+
+def _share_birth_years(people: list[PersonMention]) -> tuple[PersonMention, ...]:
+    """Records of one name (several roles) share its birth year when only one is stated, so
+    a person is one case key ("… |1993"), not two ("… |1993" and "… |?")."""
+    years: dict[str, set[int]] = {}
+    for p in people:
+        if p.name and p.name_key and p.birth_year:
+            years.setdefault(p.name_key, set()).add(p.birth_year)
+    out = []
+    for p in people:
+        known = years.get(p.name_key or "") if p.name else None
+        one = next(iter(known)) if known is not None and len(known) == 1 else None
+        out.append(replace(p, birth_year=one) if p.birth_year is None and one else p)
     return tuple(out)

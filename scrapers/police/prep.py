@@ -114,6 +114,33 @@ def memoised(prep: Prepared, name: str, compute: Callable[[Prepared], T]) -> T:
     return value
 
 
+def line_breaks(prep: Prepared) -> tuple[int, ...]:
+    """Offsets in `prep.clean`/`prep.norm` of the spaces that stand for a line break of the
+    original text (title / lead / paragraph boundaries): a person name or a cue never runs
+    across one. Sorted; computed once per text."""
+
+    def compute(p: Prepared) -> tuple[int, ...]:
+        visible = p._visible
+        if "\n" not in visible and "\r" not in visible:
+            return ()
+        out: list[int] = []
+        pos = 0  # offset in clean
+        stripped = visible.strip()
+        last = 0
+        for m in _WS_RUN.finditer(stripped):
+            pos += m.start() - last
+            if "\n" in m.group() or "\r" in m.group():
+                out.append(pos)
+            pos += 1
+            last = m.end()
+        return tuple(out)
+
+    return memoised(prep, "line_breaks", compute)
+
+
+_WS_RUN = re.compile(r"\s+")
+
+
 def cue_starts(prep: Prepared, cues: re.Pattern[str]) -> list[int] | None:
     """Offsets in `prep.norm` where the literal `cues` pattern matches its lowered copy, or
     None when that pre-check is not safe. For `finditer_from`, every offset where the guarded

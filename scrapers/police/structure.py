@@ -19,13 +19,15 @@ from zoneinfo import ZoneInfo
 from scrapers.police.cases import case_key_features
 from scrapers.police.crimes import extract_crimes
 from scrapers.police.figures import extract_figures
+from scrapers.police.gazetteer import Province
 from scrapers.police.genre import classify_article
 from scrapers.police.legal import extract_legal_actions
-from scrapers.police.model import PersonMention, PlaceMention
-from scrapers.police.model_events import EventTime
+from scrapers.police.model import PersonMention, PersonRole, PlaceMention
+from scrapers.police.model_events import EventTime, LegalAction, WantedNotice
 from scrapers.police.notices import extract_scam, extract_wanted
 from scrapers.police.persons import extract_persons
-from scrapers.police.places import extract_places
+from scrapers.police.places import extract_places, publisher_province_of
+from scrapers.police.prep import cached_fold_key as fold_key
 from scrapers.police.times import extract_event_times
 from scrapers.police.units import extract_units
 from scrapers.records import ArticleRecord
@@ -76,6 +78,54 @@ def _publish_date(record: ArticleRecord) -> date | None:
     return record.published_at.astimezone(VN).date() if record.published_at else None
 
 
+# Legal steps that say what their subjects are ("tạm giữ hình sự Tạ Văn Hưng" → suspect).
+_ACTION_ROLES: dict[str, PersonRole] = {
+    "bat_qua_tang": "suspect", "bat_khan_cap": "suspect", "tam_giu": "suspect",
+    "khoi_to_bi_can": "accused", "bat_tam_giam": "accused", "de_nghi_truy_to": "accused",
+    "truy_to": "accused", "xet_xu": "defendant", "truy_na": "wanted",
+}  # fmt: skip
+
+
+def _with_stated_facts(
+    persons: tuple[PersonMention, ...],
+    legal: tuple[LegalAction, ...],
+    wanted: WantedNotice | None,
+) -> tuple[PersonMention, ...]:
+    """Persons completed from the legal steps naming them (role of a person with no role
+    cue) and from a wanted notice's fields (birth year of the wanted person)."""
+    roles: dict[str, PersonRole] = {}
+    for action in legal:
+        role = _ACTION_ROLES.get(action.action)
+        for subject in action.subjects if role else ():
+            roles.setdefault(fold_key(subject), role)  # type: ignore[arg-type]
+    wanted_key = fold_key(wanted.name) if wanted and wanted.name and wanted.birth_year else None
+    out = []
+    for person in persons:
+        key = fold_key(person.name) if person.name else None
+        role = roles.get(key or "") if person.role == "other" else None
+        year = wanted.birth_year if wanted and key and key == wanted_key else None
+        out.append(replace(person, role=role or person.role, birth_year=person.birth_year or year))
+    return tuple(out)
+
+
+def _case_province(
+    places: tuple[PlaceMention, ...], title_len: int, publisher: Province | None
+) -> str | None:
+    """2025 code of the province where the case happened: the publisher's province when
+    the text names it; else the province named most often after the title (the lead and
+    body tell where; a title may name the origin: "heroin từ Nghệ An về Thanh Hóa"), the
+    first of those on a tie; else the first province named."""
+    codes = [p.province_2025_code for p in places if p.province_2025_code]
+    if not codes:
+        return None
+    if publisher is not None and (own := set(publisher.codes_2025) & set(codes)):
+        return next(c for c in codes if c in own)
+    body = [p.province_2025_code for p in places if p.province_2025_code and p.span[0] > title_len]
+    if body:
+        return max(body, key=lambda c: (body.count(c), -body.index(c)))
+    return codes[0]
+
+
 def _case(
     persons: tuple[PersonMention, ...],
     places: tuple[PlaceMention, ...],
@@ -84,7 +134,7 @@ def _case(
     publisher_province: str | None,
 ) -> dict[str, Any]:
     named = [(p.name, p.birth_year) for p in persons if p.name and p.role in CASE_ROLES]
-    province = next((p.province_2025_code for p in places if p.province_2025_code), None)
+    province = _case_province(places, text_parts["title_len"], text_parts["publisher"])
     # A day-precision time dates the incident; a month period ("từ tháng 3/2022") only
     # when there is none.
     dated = [t.start for t in times if t.start and t.precision not in ("month", "year")]
@@ -92,7 +142,7 @@ def _case(
     event_date = dated[0] if dated else None
     features = case_key_features(
         event_date=event_date,
-        province=province or publisher_province,
+        province=province or publisher_province,  # (a 2025 code, or the name as given)
         persons=named,
         crimes=text_parts["crimes"],
         figures=text_parts["figures"],
@@ -113,10 +163,21 @@ def structure_article(
     keep = verdict.is_police_affairs
     if relevance_threshold is not None:
         keep = verdict.relevance >= relevance_threshold
-    persons = extract_persons(text, published=published, publisher_province=publisher_province)
+    legal = extract_legal_actions(text)
+    wanted = extract_wanted(text)
+    persons = _with_stated_facts(
+        extract_persons(text, published=published, publisher_province=publisher_province),
+        legal,
+        wanted,
+    )
     places = extract_places(text, as_of=published, publisher_province=publisher_province)
     times = extract_event_times(text, published=record.published_at)
-    parts = {"crimes": extract_crimes(text), "figures": extract_figures(text)}
+    parts = {
+        "crimes": extract_crimes(text),
+        "figures": extract_figures(text),
+        "title_len": len(" ".join(record.title.split())),
+        "publisher": publisher_province_of(publisher_province, published),
+    }
     return {
         "version": STRUCTURE_VERSION,
         "relevance": verdict.relevance,
@@ -130,10 +191,10 @@ def structure_article(
         ),
         "places": plain(places),
         "crimes": plain(parts["crimes"]),
-        "legal_actions": plain(extract_legal_actions(text)),
+        "legal_actions": plain(legal),
         "figures": plain(parts["figures"]),
         "event_times": plain(times),
-        "wanted": plain(extract_wanted(text)),
+        "wanted": plain(wanted),
         "scam": plain(extract_scam(text)),
         "case": _case(persons, places, times, parts, publisher_province),
     }

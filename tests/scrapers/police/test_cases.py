@@ -67,3 +67,50 @@ def test_person_key() -> None:
         == "nguyen van hoa|?"
     )
     assert person_key("N.V.A.", 2005) == "n.v.a.|2005"
+
+
+def _structured(title: str, lead: str, paragraphs: list[str], publisher: str | None) -> dict:  # type: ignore[type-arg]
+    from datetime import datetime
+
+    from scrapers.dates import VN_TZ
+    from scrapers.police.structure import structure_article
+    from scrapers.records import ArticleRecord
+
+    record = ArticleRecord(
+        url="https://example.invalid/a", canonical_url="https://example.invalid/a", title=title,
+        lead=lead, paragraphs=tuple(paragraphs),
+        published_at=datetime(2020, 6, 25, 8, 0, tzinfo=VN_TZ),
+    )  # fmt: skip
+    return structure_article(record, publisher_province=publisher)
+
+
+@pytest.mark.unit
+def test_case_province_is_where_the_event_happened() -> None:
+    title = "Khởi tố đối tượng vận chuyển heroin từ Nghệ An về Thanh Hóa"
+    lead = "Cơ quan CSĐT Công an tỉnh Thanh Hóa đã khởi tố bị can Lê Văn Tuấn (SN 1988)."
+    body = ["Ngày 15/6, tổ công tác bắt quả tang Tuấn tại huyện Hoằng Hóa, tỉnh Thanh Hóa."]
+    # no publisher province: the province named most in lead and body, not the title's first
+    assert _structured(title, lead, body, None)["case"]["province"] == "38"
+    # the publisher's province when the text names it
+    assert _structured(title, "", [], "Nghệ An")["case"]["province"] == "40"
+    assert _structured(title, "", [], "Hà Nội")["case"]["province"] == "40"  # first named
+
+
+@pytest.mark.unit
+def test_wanted_birth_year_and_roles_from_legal_steps() -> None:
+    out = _structured(
+        "Thông báo truy nã đối tượng Trần Văn Nam",
+        "Cơ quan CSĐT ra Quyết định truy nã đối với bị can Trần Văn Nam về tội “Cố ý gây thương tích”.",
+        [
+            "Họ tên: Trần Văn Nam",
+            "Sinh năm: 1985",
+            "Kiểm tra xe tải do Tạ Văn Hưng (SN 1990) điều khiển.",
+            "Công an tỉnh đã tạm giữ hình sự Tạ Văn Hưng.",
+        ],
+        "Nghệ An",
+    )
+    people = {(p["name"], p["role"], p["birth_year"]) for p in out["persons"]}
+    assert ("Trần Văn Nam", "accused", 1985) in people
+    assert ("Tạ Văn Hưng", "suspect", 1990) in people  # role from "tạm giữ hình sự Tạ Văn Hưng"
+    assert "tran van nam|1985" in out["case"]["person_keys"]
+    assert "tran van nam|?" not in out["case"]["person_keys"]

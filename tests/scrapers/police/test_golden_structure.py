@@ -45,12 +45,6 @@ CHECKED = (
 # comparison form of bench.structure.compare. Every entry is a real miss; fix the extractor,
 # then delete the entry (the test fails while a listed miss is found again).
 KNOWN_MISSES: dict[tuple[str, str], set[str]] = {
-    # persons: an unranked official after a title word ("Điều tra viên Thái Văn Lực") has no cue.
-    ("search_victims_fraud_2024", "persons"): {"thái văn lực|None"},
-    # birth year: "(SN 2001, trú tại xã X (huyện Y cũ))" — nested parentheses end the details.
-    ("theft_commune_post2025", "persons.birth_year"): {"đỗ văn long|2001"},
-    # birth year: the "Sinh năm: 1985" field of a wanted notice is not given to the person.
-    ("wanted_notice_nghean_2023", "persons.birth_year"): {"trần văn nam|1985"},
     # units: regiments of the mobile police are not a unit form.
     ("feature_young_soldiers_2023", "units"): {"trung đoàn cảnh sát cơ động bắc trung bộ"},
     # units: the gazetteer has no validity dates for district type changes (Bến Cát became a
@@ -64,10 +58,6 @@ KNOWN_MISSES: dict[tuple[str, str], set[str]] = {
     # topics: offline fraud and a general crime campaign get no trat_tu_xa_hoi topic.
     ("fraud_merged_hcm_2025", "topics"): {"trat_tu_xa_hoi"},
     ("tet_peak_summary_2021", "topics"): {"trat_tu_xa_hoi"},
-    # case linking: the case province is the first place named, here "Nghệ An" in the title
-    # ("heroin từ Nghệ An về Thanh Hóa"), not the place of the arrest (Thanh Hóa), so the
-    # provinces differ and the two reports of one case are never linked.
-    ("drug_prosecution_cand_2020", "same_case"): {"drug_arrest_hoanghoa_2020"},
 }
 
 

@@ -157,3 +157,53 @@ def test_given_name_mention_joins_full_name() -> None:
 def test_no_persons_in_plain_text() -> None:
     text = "Công an tỉnh tổ chức hội nghị điển hình tiên tiến trong phong trào thi đua."
     assert extract_persons(text, published=D2020, publisher_province=None) == ()
+
+
+def _people(text: str) -> list[tuple[str | None, str, int | None]]:
+    found = extract_persons(text, published=D2020, publisher_province=None)
+    return [(p.name, p.role, p.birth_year) for p in found]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cue never reads a name across the title / lead line break
+        ("Triệt phá sới bạc, bắt quả tang 12 đối tượng\nKhoảng 15h ngày 8/11, tổ công tác", []),
+        # a capitalised honorific that begins a place name
+        ("vận chuyển từ tỉnh Bà Rịa - Vũng Tàu đi tiêu thụ", []),
+        # unranked officials with a role noun before the name
+        ("liên hệ Điều tra viên Thái Văn Lực, số điện thoại", [("Thái Văn Lực", "official", None)]),
+        ("trinh sát Nguyễn Văn Hùng phát hiện", [("Nguyễn Văn Hùng", "official", None)]),
+        ("cán bộ Trung đoàn Cảnh sát cơ động", []),
+        # nested parentheses in the details
+        ("đã bắt giữ Đỗ Văn Long (SN 2001, trú tại xã Hoằng Tiến (huyện Hoằng Hóa cũ)) để điều tra",
+         [("Đỗ Văn Long", "suspect", 2001)]),
+        # roles stated after the name, and after "nạn nhân là" / "nghi phạm là"
+        ("vụ án mạng khiến anh Lê Văn Dũng (32 tuổi, trú tại cùng xã) tử vong.",
+         [("Lê Văn Dũng", "victim", 1988)]),
+        ("Nạn nhân là Lê Văn Dũng (SN 1989).", [("Lê Văn Dũng", "victim", 1989)]),
+        ("vụ án Trần Thị Lan (SN 1992, trú tại phường Hưng Dũng) bị khởi tố về tội “Lừa đảo”",
+         [("Trần Thị Lan", "accused", 1992)]),
+        # no victim role from a cue in the previous sentence
+        ("anh Phan Văn Đức tử vong tại chỗ. Tài xế xe khách là Nguyễn Hữu Thắng (SN 1979).",
+         [("Phan Văn Đức", "victim", None), ("Nguyễn Hữu Thắng", "other", 1979)]),
+        # a bare given name tells the full name's role
+        ("bà Nguyễn Thị Hạnh (62 tuổi) nhận cuộc gọi. Sau đó, bà Hạnh bị chiếm đoạt 1,2 tỷ đồng.",
+         [("Nguyễn Thị Hạnh", "victim", 1958)]),
+    ],
+)  # fmt: skip
+def test_issue6_person_fixes(text: str, expected: list[tuple[str | None, str, int | None]]) -> None:
+    assert _people(text) == expected
+
+
+@pytest.mark.unit
+def test_one_person_one_birth_year_across_roles() -> None:
+    text = (
+        "Nghi phạm là Hoàng Văn Thắng (SN 1993, trú tại xã Quỳnh Bá). "
+        "Cơ quan CSĐT đã khởi tố bị can Hoàng Văn Thắng về tội “Giết người”."
+    )
+    assert _people(text) == [
+        ("Hoàng Văn Thắng", "suspect", 1993),
+        ("Hoàng Văn Thắng", "accused", 1993),
+    ]
