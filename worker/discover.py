@@ -37,6 +37,9 @@ class DiscoverOutcome:
     documents_fetched: int = 0
     documents_unchanged: int = 0
     errors: list[tuple[str, Exception]] = field(default_factory=list)
+    # Changed documents whose validators are saved (remember_documents) only once their
+    # items have been handled: a run that dies before that must see them as changed again.
+    pending: list[tuple[str, FetchedPage]] = field(default_factory=list)
 
 
 def _parser_for(entry: DiscoverEntry) -> Callable[[FetchedPage], DiscoveryResult]:
@@ -62,16 +65,20 @@ def _load_state(ctx: IngestContext, source_key: str, url: str) -> tuple[str | No
         return (state.etag, state.last_modified, state.body_hash)
 
 
-def _save_state(ctx: IngestContext, source_key: str, url: str, page: FetchedPage) -> None:
+def remember_documents(ctx: IngestContext, source_key: str, outcome: DiscoverOutcome) -> None:
+    """Save the validators of the documents discovered this run, after their items were
+    handled, so the next run skips them while unchanged (304 / same bytes)."""
     with transaction(ctx.sessions) as session:
-        state = session.get(FeedState, (source_key, url))
-        if state is None:
-            state = FeedState(source_key=source_key, url=url)
-            session.add(state)
-        state.etag = page.etag
-        state.last_modified = page.last_modified
-        state.body_hash = page.content_hash
-        state.last_fetched_at = ctx.clock()
+        for url, page in outcome.pending:
+            state = session.get(FeedState, (source_key, url))
+            if state is None:
+                state = FeedState(source_key=source_key, url=url)
+                session.add(state)
+            state.etag = page.etag
+            state.last_modified = page.last_modified
+            state.body_hash = page.content_hash
+            state.last_fetched_at = ctx.clock()
+    outcome.pending.clear()
 
 
 def _fetch_document(
@@ -111,7 +118,7 @@ def _discover_entry(
             continue
         result = call_with_time_limit(partial(parse, page), ctx.settings.parse_timeout_seconds)
         outcome.items.extend(result.items)
-        _save_state(ctx, source.key, url, page)
+        outcome.pending.append((url, page))
         queue.extend(u for u in result.next_pages if u not in seen and u not in queue)
 
 

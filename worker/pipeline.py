@@ -20,7 +20,7 @@ from worker.context import IngestContext
 from worker.db.engine import transaction
 from worker.db.models import Article, IngestRun
 from worker.dedup import feed_hint, find_for_item
-from worker.discover import DiscoverOutcome, discover_source
+from worker.discover import DiscoverOutcome, discover_source, remember_documents
 from worker.health import ensure_source, record_source_result
 from worker.sources import SourceConfig
 
@@ -143,6 +143,9 @@ def run_source(
         summary.fetched += 1
         if progress is not None:
             progress(source.key, done, len(tasks))
+    # Only now may the next run treat these documents as seen: a run that died above
+    # must find them "changed" again, or their unhandled items would wait for an edit.
+    remember_documents(ctx, source.key, found)
     _finish(ctx, source, summary, found, started)
     return summary
 

@@ -59,8 +59,11 @@ def claim_due_sources(
     return claimed
 
 
-def start_run(session: Session, key: str, token: str, now: datetime) -> bool:
-    """True once per lease: this task may run the source now."""
+def start_run(session: Session, key: str, token: str, now: datetime, lease: timedelta) -> bool:
+    """True once per lease: this task may run the source now. The lease is renewed from
+    now: the message may have waited in the queue for most of it, and the run's hard time
+    limit counts from its start, so a lease counted from the claim could expire under a
+    still-running task and let a second run of the source start beside it."""
     won = session.execute(
         update(Source)
         .where(
@@ -69,7 +72,7 @@ def start_run(session: Session, key: str, token: str, now: datetime) -> bool:
             Source.lease_until > now,
             Source.running_token.is_(None),
         )
-        .values(running_token=token)
+        .values(running_token=token, lease_until=now + lease)
     )
     return bool(won.rowcount == 1)  # type: ignore[attr-defined]
 

@@ -87,7 +87,7 @@ def ingest_source(key: str, token: str | None = None) -> dict[str, object] | Non
     with transaction(rt.sessions) as session:
         sync_source(session, source)
         token = token or manual_lease(session, key, utcnow(), lease_length())
-        if token is None or not start_run(session, key, token, utcnow()):
+        if token is None or not start_run(session, key, token, utcnow(), lease_length()):
             logger.info("source already running or lease gone", extra={"source": key})
             return None
     try:

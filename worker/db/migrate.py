@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -36,10 +39,28 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+@contextmanager
+def _one_migrator(engine: Engine) -> Iterator[None]:
+    """Processes that start together on one SQLite file (two `newsworker worker`s on the
+    embedded default) migrate it one at a time: pysqlite runs DDL outside a transaction,
+    so two would both create alembic_version and one would die with "table already
+    exists". An exclusive lock on a file beside the database; PostgreSQL needs none."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` using the engine's own connection."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
+    with _one_migrator(engine), engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
