@@ -7,10 +7,12 @@ Every reliability setting is here, with its reason, and checked at start.
 
 from __future__ import annotations
 
+import fcntl
 from typing import Any
 
 from celery import Celery
 from celery.signals import worker_process_init
+from kombu.connection import Connection
 
 from worker.errors import SettingsError
 from worker.settings import Settings, get_settings
@@ -22,6 +24,24 @@ def broker_url(settings: Settings) -> str:
     path = (settings.data_dir / "broker.sqlite3").resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqla+sqlite:///{path}"
+
+
+def prepare_embedded_broker(settings: Settings) -> None:
+    """Create the embedded broker's tables and the default queue once, under a file lock,
+    before any worker or beat uses it. Processes starting together would otherwise race to
+    create the queue row, and kombu's SQLAlchemy transport leaves the loser's session
+    unusable (IntegrityError not rolled back), so that process could never publish again."""
+    url = broker_url(settings)
+    if not url.startswith("sqla+"):
+        return
+    lock_path = url.removeprefix("sqla+sqlite:///") + ".lock"
+    with open(lock_path, "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            with Connection(url) as conn:  # type: ignore[no-untyped-call]
+                conn.SimpleQueue("celery").close()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def check_limits(settings: Settings) -> None:

@@ -28,10 +28,11 @@ def _celery_argv(settings: Settings, args: argparse.Namespace, beat: bool) -> li
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from worker.celery_app import app
+    from worker.celery_app import app, prepare_embedded_broker
     from worker.watchdog import install_watchdog
 
     open_runtime(settings)  # migrate the embedded default before any task runs
+    prepare_embedded_broker(settings)
     install_watchdog(settings)
     app.worker_main(_celery_argv(settings, args, beat=False))
     return 0
@@ -39,11 +40,12 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Worker and beat in one process: the laptop mode."""
-    from worker.celery_app import app
+    from worker.celery_app import app, prepare_embedded_broker
     from worker.commands_events import start_relay_thread
     from worker.watchdog import install_watchdog
 
     open_runtime(settings)
+    prepare_embedded_broker(settings)
     install_watchdog(settings)
     stop_relay = start_relay_thread(settings)
     try:
@@ -54,8 +56,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_beat(args: argparse.Namespace, settings: Settings) -> int:
-    from worker.celery_app import app
+    from worker.celery_app import app, prepare_embedded_broker
 
+    prepare_embedded_broker(settings)
     schedule = (settings.data_dir / "celerybeat-schedule").resolve()
     schedule.parent.mkdir(parents=True, exist_ok=True)
     app.start(["beat", f"--loglevel={settings.log_level}", f"--schedule={schedule}"])

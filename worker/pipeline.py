@@ -110,18 +110,28 @@ def _due_revisits(ctx: IngestContext, source: SourceConfig, exclude: set[int]) -
 
 def _plan(
     ctx: IngestContext, source: SourceConfig, found: DiscoverOutcome
-) -> tuple[list[_Task], int]:
-    """Tasks for this run and how many listed items were skipped as already current."""
+) -> tuple[list[_Task], int, bool]:
+    """Tasks for this run (at most max_articles_per_run fetches from the listings), how
+    many listed items were skipped as already current, and whether the cap cut the list
+    short (then the rest waits for the next run, which must read the listings again)."""
     tasks: list[_Task] = []
     seen_ids: set[int] = set()
-    for item in found.items[: source.max_articles_per_run]:
+    skipped = 0
+    for position, item in enumerate(found.items):
+        if len(tasks) >= source.max_articles_per_run:
+            return (
+                tasks + _due_revisits(ctx, source, seen_ids),
+                skipped,
+                position < len(found.items),
+            )
         task, article_id = _plan_item(ctx, source, item)
         if article_id is not None:
             seen_ids.add(article_id)
-        if task is not None:
+        if task is None:
+            skipped += 1
+        else:
             tasks.append(task)
-    skipped = len(found.items[: source.max_articles_per_run]) - len(tasks)
-    return tasks + _due_revisits(ctx, source, seen_ids), skipped
+    return tasks + _due_revisits(ctx, source, seen_ids), skipped, False
 
 
 def run_source(
@@ -137,7 +147,7 @@ def run_source(
     summary.discovery_errors = [f"{url}: {exc}" for url, exc in found.errors]
     summary.ok = not found.errors or len(found.errors) < len(source.discover)
     with ctx.timings.measure("plan"):
-        tasks, summary.skipped = _plan(ctx, source, found)
+        tasks, summary.skipped, truncated = _plan(ctx, source, found)
     for done, task in enumerate(tasks, start=1):
         summary.count(ingest_url(ctx, source, task.url, known=task.known, hint=task.hint))
         summary.fetched += 1
@@ -145,7 +155,10 @@ def run_source(
             progress(source.key, done, len(tasks))
     # Only now may the next run treat these documents as seen: a run that died above
     # must find them "changed" again, or their unhandled items would wait for an edit.
-    remember_documents(ctx, source.key, found)
+    # A run capped by max_articles_per_run leaves them "changed" too: the next run
+    # continues the backlog instead of waiting for the listing to change.
+    if not truncated:
+        remember_documents(ctx, source.key, found)
     _finish(ctx, source, summary, found, started)
     return summary
 

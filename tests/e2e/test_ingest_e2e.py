@@ -206,3 +206,23 @@ def test_syndicated_copy_on_another_outlet_joins_the_story(
         assert rows[specs[1].url].story_id == rows[specs[1].url].id
         assert fold_key(original.title) in (original.search_text or "")
         assert "đ" not in (original.search_text or "x")
+
+
+def test_backlog_beyond_the_cap_continues_next_run(
+    site: FixtureSite, tmp_path: Path, sqlite_url: str
+) -> None:
+    """max_articles_per_run bounds one run; the rest of the listing is taken by the next
+    runs (the listing is read again while the backlog lasts), then re-polls cost nothing."""
+    populate_news_site(site, count=25)
+    settings = make_settings(tmp_path, sqlite_url)
+    source = write_source(
+        settings, "capped",
+        feed_source_toml(site.url("/tin-tuc/rss.xml"), extra="max_articles_per_run = 10"),
+    )  # fmt: skip
+    with ingest_context(settings) as (ctx, runtime):
+        created = [run_source(ctx, source).created for _ in range(4)]
+        assert created == [10, 10, 5, 0]
+        assert count_rows(runtime, Article) == 25
+        site.reset_counts()
+        run_source(ctx, source)
+        assert site.count() == 1  # backlog done: one conditional request for the feed
