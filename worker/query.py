@@ -166,6 +166,12 @@ def _person(name: str) -> ColumnElement[bool]:
     return _facet("person", or_(ArticleFacet.value == folded, and_(*words)))
 
 
+def _words_in_text(words: str) -> ColumnElement[bool]:
+    vector: ColumnElement[Any] = literal_column("articles.search_vector")
+    folded = " ".join(fold_key(words).split())
+    return vector.bool_op("@@")(func.plainto_tsquery(literal_column("'simple'"), folded))
+
+
 def _search(q: str, dialect: str) -> ColumnElement[bool]:
     folded = " ".join(fold_key(q).split())
     if dialect == "postgresql":
@@ -210,6 +216,10 @@ def conditions(query: ArticleQuery, dialect: str) -> list[ColumnElement[bool]]:
             out.append(_facet(facet, ArticleFacet.value == value))
     if query.person:
         out.append(_person(query.person))
+        if dialect == "postgresql":
+            # Names are taken from the text, so their words are in the folded text: the
+            # full-text index narrows the articles before the per-article facet check.
+            out.append(_words_in_text(query.person))
     if query.q:
         out.append(_search(query.q, dialect))
     return out
