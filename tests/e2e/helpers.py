@@ -64,3 +64,19 @@ def ingest_context(settings: Settings) -> Iterator[tuple[IngestContext, Runtime]
 def count_rows(runtime: Runtime, model: type[Article] | type[ArticleRevision]) -> int:
     with runtime.sessions() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def revisiting_feed_source(
+    site_feed_url: str, tmp_path: Path, db_url: str, key: str = "fixture"
+) -> tuple[Settings, SourceConfig]:
+    """Settings and an RSS source that revisits its articles on every run."""
+    settings = make_settings(tmp_path, db_url)
+    toml = feed_source_toml(site_feed_url, extra="revisit_interval_minutes = 0")
+    return settings, write_source(settings, key, toml)
+
+
+def redate_page(site: Any, path: str, old: str = "2026-03-07", new: str = "2026-03-09") -> None:
+    """Serve the page again with only its publish date changed (date-only churn)."""
+    page = site.resource(path).body().decode("utf-8")
+    assert old in page
+    site.add(path, page.replace(old, new), content_type="text/html; charset=utf-8")

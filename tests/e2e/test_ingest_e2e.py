@@ -14,6 +14,8 @@ from tests.e2e.helpers import (
     feed_source_toml,
     ingest_context,
     make_settings,
+    redate_page,
+    revisiting_feed_source,
     write_source,
 )
 from tests.fixtures.corpus_site import edit_article, populate_news_site
@@ -91,21 +93,10 @@ def test_publish_date_only_churn_is_not_a_change(
     site: FixtureSite, tmp_path: Path, sqlite_url: str
 ) -> None:
     specs = populate_news_site(site, count=2)
-    settings = make_settings(tmp_path, sqlite_url)
-    source = write_source(
-        settings,
-        "fixture",
-        feed_source_toml(site.url("/tin-tuc/rss.xml"), extra="revisit_interval_minutes = 0"),
-    )
+    settings, source = revisiting_feed_source(site.url("/tin-tuc/rss.xml"), tmp_path, sqlite_url)
     with ingest_context(settings) as (ctx, runtime):
         run_source(ctx, source)
-        page = site.resource(specs[0].path).body().decode("utf-8")
-        assert "2026" in page
-        site.add(
-            specs[0].path,
-            page.replace("2026-03-07", "2026-03-08"),
-            content_type="text/html; charset=utf-8",
-        )
+        redate_page(site, specs[0].path)
         result = run_source(ctx, source)
         assert result.updated == 0
         assert result.unchanged >= 1
@@ -114,12 +105,7 @@ def test_publish_date_only_churn_is_not_a_change(
 
 def test_removed_article_is_marked(site: FixtureSite, tmp_path: Path, sqlite_url: str) -> None:
     specs = populate_news_site(site, count=2)
-    settings = make_settings(tmp_path, sqlite_url)
-    source = write_source(
-        settings,
-        "fixture",
-        feed_source_toml(site.url("/tin-tuc/rss.xml"), extra="revisit_interval_minutes = 0"),
-    )
+    settings, source = revisiting_feed_source(site.url("/tin-tuc/rss.xml"), tmp_path, sqlite_url)
     with ingest_context(settings) as (ctx, runtime):
         run_source(ctx, source)
         site.remove(specs[1].path)

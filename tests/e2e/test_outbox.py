@@ -14,7 +14,7 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from tests.e2e.helpers import feed_source_toml, ingest_context, make_settings, write_source
+from tests.e2e.helpers import ingest_context, redate_page, revisiting_feed_source
 from tests.fixtures.corpus_site import edit_article, populate_news_site
 from tests.fixtures.site import FixtureSite
 from worker.db.engine import make_engine, make_session_factory, transaction
@@ -37,19 +37,13 @@ def _types(sessions) -> list[str]:  # type: ignore[no-untyped-def]
 def test_one_event_per_change_and_none_on_rerun(tmp_path: Path, db_url: str) -> None:
     with FixtureSite() as site:
         specs = populate_news_site(site, count=4)
-        settings = make_settings(tmp_path, db_url)
-        source = write_source(
-            settings, "fx",
-            feed_source_toml(site.url("/tin-tuc/rss.xml"), extra="revisit_interval_minutes = 0"),
-        )  # fmt: skip
+        settings, source = revisiting_feed_source(site.url("/tin-tuc/rss.xml"), tmp_path, db_url)
         with ingest_context(settings) as (ctx, rt):
             run_source(ctx, source)
             assert _types(rt.sessions) == ["article.created"] * 4
             run_source(ctx, source)
             assert len(_types(rt.sessions)) == 4  # nothing changed: no event
-            page = site.resource(specs[0].path).body().decode()
-            site.add(specs[0].path, page.replace("2026-03-07", "2026-03-09"),
-                     content_type="text/html; charset=utf-8")  # fmt: skip
+            redate_page(site, specs[0].path)
             run_source(ctx, source)
             assert len(_types(rt.sessions)) == 4  # publish-date-only churn: no event
             edit_article(site, specs[1], "Nội dung được cập nhật lúc 10 giờ.")
