@@ -20,6 +20,7 @@ from scrapers.blocks import Block, walk_blocks
 from scrapers.bylines import Byline, looks_like_byline, parse_byline
 from scrapers.captions import take_captions
 from scrapers.dom import Element, class_tokens, element_text, is_block, select
+from scrapers.layers.generic import CONSENT
 from scrapers.records import Caption
 from scrapers.text import fold_key
 
@@ -45,6 +46,8 @@ _JUNK_TAGS = [
     "aside",
     "link",
     "meta",
+    "rt",  # ruby annotations (furigana): the base text is the text
+    "rp",
 ]
 _JUNK_CLASS = re.compile(
     r"(?:^|[-_\s])(?:related|relate|relates|lienquan|tinlienquan|tin-lien-quan|ads?|adv|"
@@ -53,12 +56,53 @@ _JUNK_CLASS = re.compile(
     r"print|toolbar|breadcrumbs?|newsletter|subscribe|popup|modal|sponsor|recommend)"
     r"(?:$|[-_\s])"
 )
+# WordPress-style classes of the post itself ("post-12 post type-post hentry tag-x"):
+# its taxonomy classes name tags, they do not make it a tag widget.
+_POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|type-post|status-publish|post-\d+)(?:\s|$)")
+_WRAPPER_TAGS = frozenset({"form", "nav", "aside"})
+_LIST_TAGS = frozenset({"ul", "ol", "li", "dl"})  # lists of teasers are never wrappers
+_WRAPPER_SHARE = 0.5  # a junk-looking box holding this much of the text is a wrapper
 _SAPO_CLASS = re.compile(r"sapo|lead|desc|summary|intro|teaser|excerpt|standfirst|chapo")
 _RELATED_LINE = re.compile(
     r"^(?:>>|»|►|▶|\+\+|xem thêm|đọc thêm|tin liên quan|bài liên quan|tin cùng chuyên mục|"
     r"mời (?:quý )?(?:bạn )?(?:độc giả|đọc giả)|video đang được xem nhiều)",
     re.IGNORECASE,
 )
+
+
+# Lines that introduce or are boilerplate, in the languages of the pages we meet: "see also"
+# pointers, previous/next links, share/comment/subscribe prompts, paywall teasers, tag lists.
+_CUE = (
+    r"read (?:more|also|next)|also read|see also|related(?: articles?| stories| posts| news)?|"
+    r"more (?:on this|from|stories)|you (?:may|might) also like|recommended(?: for you)?|"
+    r"previous (?:article|post|story)|next (?:article|post|story)|"
+    r"share(?: this)?(?: article| post)?|"
+    r"leave a (?:comment|reply)|comments?|subscribe(?: now)?|sign up|tags|filed under|"
+    r"posted in|advertisement|"
+    r"lesen sie (?:auch|hier|mehr)|auch lesen|auch interessant|das könnte (?:sie|dich) auch "
+    r"interessieren|mehr (?:zum thema|zu|von)|weitere (?:artikel|themen|beiträge|informationen|"
+    r"infos|nachrichten)|ähnliche (?:themen|artikel|beiträge)|empfohlene (?:beiträge|artikel)|"
+    r"zum weiterlesen|weiterlesen|siehe auch|schon gelesen|jetzt teilen|diese seite teilen|"
+    r"teilen|kommentare?|kommentieren|kategorien?|themen|anzeige|werbung|über den autor|"
+    r"quellen(?:angaben)?|"
+    r"(?:à |a )?lire aussi|voir aussi|sur le même sujet|pour lire la suite|pour accéder|"
+    r"partager|commentaires?|publicité|"
+    r"lea también|lee también|(?:le|te) puede interesar|puedes ver|vea también|ver también|"
+    r"notas relacionadas|más sobre|compartir|publicidad|"
+    r"veja também|leia (?:também|mais)|saiba mais|"
+    r"zobacz (?:także|również|też)|czytaj (?:też|także|również)|dowiedz się więcej|"
+    r"przeczytaj (?:też|także)|leggi anche|potrebbe interessarti"
+)
+_CUE_LINE = re.compile(rf"^(?:{_CUE})\s*(?:$|[:!?.…»›|/–-]|\s+[»›>])", re.IGNORECASE)
+_CUE_LINK = re.compile(rf"^(?:{_CUE})", re.IGNORECASE)  # then a linked headline
+_FOLLOW = re.compile(
+    r"\b(?:follow|folge|folgen sie|síguenos|siguenos|suivez|seguici|obserwuj|like us)\b",
+    re.IGNORECASE,
+)
+_NETWORKS = re.compile(
+    r"facebook|twitter|instagram|telegram|youtube|whatsapp|linkedin|tiktok", re.I
+)
+_CUE_WORDS = 25  # longer lines are text, whatever their first words
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,18 +147,30 @@ def extract_body(
 
 
 def remove_junk(root: Element, drop: tuple[str, ...] = ()) -> None:
-    """Remove scripts, widgets and boilerplate boxes (by tag, class/id, or selector)."""
+    """Remove scripts, widgets and boilerplate boxes (by tag, class/id, or selector). A
+    <form>, <nav>, <aside> or junk-classed box holding at least half of the container's
+    text is a layout wrapper ("aspnetForm", "article-content right-rail"), not junk."""
     doomed: list[Element] = []
     for sel in drop:
         doomed.extend(select(root, sel))
+    total: int | None = None
     for el in root.iterdescendants():
         if not isinstance(el.tag, str):
             doomed.append(el)  # comments, processing instructions
-        elif el.tag in _JUNK_TAGS or _is_junk_box(el):
+        elif el.tag in _WRAPPER_TAGS or _is_junk_box(el):
+            if total is None:
+                total = _text_size(root)
+            if el.tag in _LIST_TAGS or _text_size(el) < _WRAPPER_SHARE * total:
+                doomed.append(el)
+        elif el.tag in _JUNK_TAGS:
             doomed.append(el)
     for el in doomed:
         if el is not root and el.getparent() is not None:
             _drop_keep_tail(el)
+
+
+def _text_size(el: Element) -> int:
+    return len("".join(el.itertext()).split())
 
 
 def _is_junk_box(el: Element) -> bool:
@@ -126,8 +182,10 @@ def _is_junk_box(el: Element) -> bool:
         return True
     if (el.get("data-module") or "").lower().startswith("related"):
         return True
+    if _POST_CLASS.search(el.get("class") or ""):
+        return False
     tokens = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return bool(tokens.strip()) and bool(_JUNK_CLASS.search(tokens))
+    return bool(tokens.strip()) and bool(_JUNK_CLASS.search(tokens) or CONSENT.search(tokens))
 
 
 def _drop_keep_tail(el: Element) -> None:
@@ -176,10 +234,26 @@ def _filter(blocks: list[Block], exclude: tuple[str, ...]) -> list[Block]:
             continue
         if _RELATED_LINE.match(text) or (block.link_ratio > 0.9 and len(text.split()) <= 30):
             continue
+        if _boilerplate_line(block):
+            continue
         if fold_key(text) in excluded:
             continue
         kept.append(block)
     return kept
+
+
+def _boilerplate_line(block: Block) -> bool:
+    """A short line that is a "see also" pointer, a share/comment/subscribe prompt or a
+    follow-us-on-social-networks line."""
+    text = block.text
+    words = len(text.split())
+    if words > _CUE_WORDS:
+        return False
+    if _CUE_LINE.match(text):
+        return True
+    if block.link_ratio >= 0.3 and _CUE_LINK.match(text):
+        return True
+    return bool(_FOLLOW.search(text)) and len(_NETWORKS.findall(text)) >= 2
 
 
 def _printed_lead(block: Block, lead: str | None) -> bool:

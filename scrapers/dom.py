@@ -75,6 +75,11 @@ _BLOCK_TAGS = frozenset(
         "dd",
         "center",
         "main",
+        "form",
+        "nav",
+        "fieldset",
+        "details",
+        "address",
     ]
 )
 _BRACKETS = re.compile(r"\[[^\]]*\]|'[^']*'|\"[^\"]*\"")

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-PARSER_VERSION = "1.2.0"
+PARSER_VERSION = "1.3.0"

@@ -9,12 +9,14 @@ Source selector keys (all optional, CSS, one selector each; a comma means "any o
   section (breadcrumb links or a section label), tags (tag links), drop (nodes to remove
   from the body before reading it).
 
-Families, detected by a node only that CMS writes; each field tries its selectors in order:
+Families, detected only by markers that CMS alone writes (a class common elsewhere, such
+as WordPress's `post-content`, never detects a family on its own; "A & B" in `detect`
+means both must be on the page); each field tries its selectors in order:
   detail      tuoitre / nld / baochinhphu (`detail-*`, `data-role`)
   cms         plo / anninhthudo / vietnamplus (`cms-title`, `cms-desc`, `cms-body`)
   vnexpress   `fck_detail`
   dantri      `data-slot` (2025 design) and the older `singular-*` layout
-  cand-old    cand.com.vn 2019-2021 (`titledetail`, `desnews`, `post-content`)
+  cand-old    cand.com.vn 2019-2021 (`titledetail`, `desnews`; body in `post-content`)
   cand-sub    antg / antgct / vnca.cand.com.vn (`detail-content`, `detail-timer`)
   congan-hcm  congan.com.vn (`#article_content`)
   baothanhhoa-old / baothanhhoa-new
@@ -52,7 +54,11 @@ SELECTOR_KEYS = frozenset(f.name for f in fields(Profile)) - {"name", "detect"}
 FAMILIES: tuple[Profile, ...] = (
     Profile(
         name="detail",
-        detect=("[data-role=content]", "div.detail-content.afcbc-body", "div.detail__content"),
+        detect=(
+            "div.detail-content.afcbc-body",
+            "[data-role=content] & [data-role=publishdate]",
+            "div.detail__content & .detail__summary",
+        ),
         title=("h1[data-role=title]", "h1.detail-title", "h1.detail__title"),
         lead=("[data-role=sapo]", "h2.detail-sapo", ".detail__summary"),
         body=("[data-role=content]", "div.detail-content", "div.detail__content"),
@@ -77,7 +83,7 @@ FAMILIES: tuple[Profile, ...] = (
     ),
     Profile(
         name="cms",
-        detect=(".cms-body", ".cms-desc", "#main_detail"),
+        detect=(".cms-body", ".cms-desc"),
         title=("h1.cms-title", ".cms-title", "h1.article__title", "h1"),
         lead=(".cms-desc", ".article__sapo"),
         body=(".cms-body", "#main_detail", ".article__body"),
@@ -111,7 +117,10 @@ FAMILIES: tuple[Profile, ...] = (
     ),
     Profile(
         name="dantri",
-        detect=("[data-slot=content]", "div.singular-content"),
+        detect=(
+            "article[data-slot=container] [data-slot=content]",
+            "div.singular-content & .singular-sapo",
+        ),
         title=("h1[data-slot=title]", "h1.title-page"),
         lead=("[data-slot=sapo]", "h2.singular-sapo"),
         body=("[data-slot=content]", "div.singular-content"),
@@ -127,7 +136,7 @@ FAMILIES: tuple[Profile, ...] = (
     ),
     Profile(
         name="cand-old",
-        detect=("div.post-content", ".titledetail", "div.desnews"),
+        detect=(".titledetail", "div.desnews"),
         title=("h1.titledetail", ".titledetail"),
         lead=("div.desnews",),
         body=("div.post-content",),
@@ -150,7 +159,7 @@ FAMILIES: tuple[Profile, ...] = (
     ),
     Profile(
         name="congan-hcm",
-        detect=("#article_content",),
+        detect=("#article_content & .article_head",),
         title=(".article_title", "h1"),
         lead=(".article_head",),
         body=("#article_content",),
@@ -162,7 +171,7 @@ FAMILIES: tuple[Profile, ...] = (
     ),
     Profile(
         name="baothanhhoa-old",
-        detect=("#main-detail",),
+        detect=("#main-detail .pBody", "#main-detail & .sapo_detail"),
         title=("h1", ".title_detail"),
         lead=(".sapo_detail",),
         body=("#main-detail",),
@@ -175,7 +184,7 @@ FAMILIES: tuple[Profile, ...] = (
     ),
     Profile(
         name="baothanhhoa-new",
-        detect=("#dcontent",),
+        detect=("#dcontent & .article__sapo",),
         title=("h1.article__title", "h1"),
         lead=("div.article__sapo", ".sapo"),
         body=("#dcontent", ".article__body"),
@@ -199,6 +208,11 @@ def profile_from_selectors(selectors: Mapping[str, str]) -> Profile:
 
 def detect_family(root: Element) -> Profile | None:
     for profile in FAMILIES:
-        if any(select(root, sel) for sel in profile.detect):
+        if any(_detected(root, marker) for marker in profile.detect):
             return profile
     return None
+
+
+def _detected(root: Element, marker: str) -> bool:
+    """A marker is a selector, or selectors joined by " & " that must all match."""
+    return all(select(root, part.strip()) for part in marker.split(" & "))

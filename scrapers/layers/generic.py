@@ -23,13 +23,31 @@ from scrapers.layers.siblings import merge_siblings, widen
 _CANDIDATE_TAGS = frozenset({"p", "div", "td", "pre", "li", "section", "article", "span"})
 _SKIP_TAGS = frozenset({"nav", "footer", "header", "aside", "form"})
 _NO_TEXT = frozenset(
-    {"script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea"}
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "button",
+        "select",
+        "textarea",
+        "rt",
+        "rp",
+    }
 )
 _UNLIKELY = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|footer|header|sidebar|side-bar|widget|comments?|"
     r"related|relate|lienquan|tinlienquan|breadcrumbs?|social|share|sharing|ads?|banner|"
     r"popup|modal|cookie|sitemap|copyright|tags?|most-?read|docnhieu|xemnhieu|tin-?khac|"
     r"other|listing|list-news|box-news|hot-?news|slider|carousel)(?:$|[-_\s])"
+)
+# Cookie, consent and privacy-settings boxes, whatever else their classes say
+# ("m159-cookies-info", "sp-dsgvo-privacy-content", "cmp-container", "gdpr-banner").
+CONSENT = re.compile(
+    r"cookie|consent|gdpr|dsgvo|onetrust|usercentrics|didomi|"
+    r"privacy-?(?:banner|notice|popup|overlay|settings)"
 )
 _LIKELY = re.compile(
     r"(?:^|[-_\s])(?:article|content|entry|post|body|detail|chitiet|noidung|news-?detail|"
@@ -81,14 +99,22 @@ class Scored:
 
 def find_main_content(root: Element) -> Element | None:
     """The best container; when boilerplate-looking classes hid nearly all the text (page
-    builders call every block a "widget"), the page is scored again without them."""
-    found = _best(score_page(root, strict=True))
+    builders call every block a "widget"), the page is scored again without them, and when
+    even that finds nothing, with only consent boxes left out (text inside a <header> or
+    <nav> left open by broken markup)."""
+    texts: dict[Element, tuple[int, int]] = {}
+    _measure(root, texts, False)
+    paragraphs = _paragraphs(root, texts)
+    found = _best(_score(paragraphs, texts, _layout_wrappers(paragraphs, root)))
     if found is not None and found[1] >= _ENOUGH_TEXT:
         return found[0]
-    retry = _best(score_page(root, strict=False))
+    retry = _best(_score(paragraphs, texts, _all_class_boxes(paragraphs)))
     if retry is not None and (found is None or retry[1] > found[1]):
         return retry[0]
-    return found[0] if found is not None else None
+    if found is not None:
+        return found[0]
+    last = _best(_score(paragraphs, texts, _all_boxes(paragraphs)))
+    return last[0] if last is not None else None
 
 
 def _best(scored: Scored) -> tuple[Element, int] | None:
@@ -108,6 +134,13 @@ def score_page(root: Element, *, strict: bool = True) -> Scored:
     _measure(root, texts, False)
     paragraphs = _paragraphs(root, texts)
     wrappers = _layout_wrappers(paragraphs, root) if strict else _all_class_boxes(paragraphs)
+    return _score(paragraphs, texts, wrappers)
+
+
+def _score(
+    paragraphs: list[_Paragraph], texts: dict[Element, tuple[int, int]], wrappers: set[Element]
+) -> Scored:
+    """Credit every paragraph outside boilerplate boxes (`wrappers` do not count as boxes)."""
     scored = Scored({}, {}, texts, set())
     for para in paragraphs:
         boxes = [box for box in para.boxes if box not in wrappers]
@@ -183,7 +216,11 @@ def looks_boilerplate(node: Element) -> bool:
     if node.tag in _PAGE_TAGS:
         return False  # page-wide classes ("has-sidebar", "tag-x") say nothing of the text
     tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-    return bool(tokens.strip()) and bool(_UNLIKELY.search(tokens)) and not _LIKELY.search(tokens)
+    if not tokens.strip():
+        return False
+    if CONSENT.search(tokens):
+        return True
+    return bool(_UNLIKELY.search(tokens)) and not _LIKELY.search(tokens)
 
 
 def _layout_wrappers(paragraphs: list[_Paragraph], root: Element) -> set[Element]:
@@ -195,7 +232,7 @@ def _layout_wrappers(paragraphs: list[_Paragraph], root: Element) -> set[Element
     for para in paragraphs:
         for box in para.boxes:
             held[box] = held.get(box, 0) + para.length
-    wrappers = {box for box, size in held.items() if size * 2 >= total}
+    wrappers = {box for box, size in held.items() if size * 2 >= total and not _consent(box)}
     heading = next(root.iter("h1"), None)
     if heading is not None:
         wrappers.update(
@@ -205,8 +242,23 @@ def _layout_wrappers(paragraphs: list[_Paragraph], root: Element) -> set[Element
 
 
 def _all_class_boxes(paragraphs: list[_Paragraph]) -> set[Element]:
-    """The retry pass: only <nav>, <header>, <footer>, <aside>, <form> boxes still count."""
-    return {box for para in paragraphs for box in para.boxes if box.tag not in _SKIP_TAGS}
+    """The retry pass: only <nav>, <header>, <footer>, <aside>, <form> and consent boxes
+    still count."""
+    return {
+        box
+        for para in paragraphs
+        for box in para.boxes
+        if box.tag not in _SKIP_TAGS and not _consent(box)
+    }
+
+
+def _all_boxes(paragraphs: list[_Paragraph]) -> set[Element]:
+    """The last pass: every box but consent boxes is a wrapper."""
+    return {box for para in paragraphs for box in para.boxes if not _consent(box)}
+
+
+def _consent(node: Element) -> bool:
+    return bool(CONSENT.search(f"{node.get('class') or ''} {node.get('id') or ''}".lower()))
 
 
 def _own_text(el: Element) -> str:

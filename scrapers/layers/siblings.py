@@ -5,7 +5,9 @@ Out: the container to read: the candidate itself, an ancestor of it, or a new <d
      holds copies of the sibling blocks that belong with it, in page order.
 
 As in readability: when several strong candidates exist, the ancestor holding them wins;
-a candidate that is the only text of its parent gives way to the parent; then siblings
+a candidate that is the only text of its parent gives way to the parent, and so does one
+whose parent adds half as much prose again with few links (an article split into content
+blocks nested deeper than siblings); then siblings
 join when they score at least a fifth of the best (more easily when they share its class),
 or read as prose (a paragraph of low link density, a short sentence with no links).
 Headings, lists, tables and quotes lying between joined blocks join too.
@@ -31,6 +33,8 @@ _SENTENCE_END = re.compile(r"[.!?…:]['\"”’»)]?(?:\s|$)")
 _STRONG_SHARE = 0.75
 _MIN_STRONG = 3
 _MIN_JOIN = 5.0  # about one solid paragraph
+_GROWTH = 0.5  # the parent adds at least half as much prose again
+_GROWTH_LINKS = 0.15
 
 
 def widen(top: Element, top_score: float, scored: Scored) -> Element:
@@ -47,9 +51,19 @@ def widen(top: Element, top_score: float, scored: Scored) -> Element:
         parent = top.getparent()
         if parent is None or parent.tag in _PAGE or scored.boilerplate(parent):
             return top
-        if scored.text_length(parent) - scored.text_length(top) >= 25:
+        if scored.text_length(parent) - scored.text_length(top) >= 25 and not _grows(
+            parent, top, scored
+        ):
             return top
         top = parent
+
+
+def _grows(parent: Element, top: Element, scored: Scored) -> bool:
+    """The parent adds prose of its own weight (the article split across columns or
+    content blocks nested deeper than siblings), with few links."""
+    mine = scored.content(top)
+    gain = scored.content(parent) - mine
+    return gain >= max(_MIN_JOIN, _GROWTH * mine) and scored.link_density(parent) <= _GROWTH_LINKS
 
 
 def _common_holder(top: Element, strong: list[Element]) -> Element:

@@ -164,3 +164,155 @@ def test_a_sapo_box_repeating_the_description_is_the_lead_not_the_body() -> None
     record = parse_article(html, "https://example.org/a")
     assert SENTENCE not in record.paragraphs and record.paragraphs[0] == f"{SENTENCE} 0"
     assert record.lead == SENTENCE
+
+
+@pytest.mark.unit
+def test_wordpress_post_with_tag_classes_is_not_a_tag_widget() -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
+    html = _page(
+        "<div id='blogcontent'><div id='blog_post' class='post-12 post type-post hentry "
+        f"tag-sports tag-news'>{paragraphs}</div><div class='tags'>Tags: a</div></div>"
+    )
+    texts = _texts(html)
+    assert f"{SENTENCE} 0" in texts and f"{SENTENCE} 2" in texts
+
+
+@pytest.mark.unit
+def test_a_form_or_junk_box_holding_most_of_the_text_is_a_wrapper() -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    html = _page(
+        f"<div id='story'><form id='pageForm'>{paragraphs}</form>"
+        f"<div class='share'>Share this on Facebook and Twitter</div></div>"
+    )
+    texts = _texts(html)
+    assert f"{SENTENCE} 0" in texts and f"{SENTENCE} 3" in texts
+    assert not any("Share this" in t for t in texts)
+
+
+@pytest.mark.unit
+def test_a_list_of_teasers_is_never_a_wrapper() -> None:
+    teasers = "".join(f"<li>{SENTENCE} {SENTENCE} teaser {i}</li>" for i in range(6))
+    html = _page(
+        f"<div id='story'><p>{SENTENCE} 0</p><p>{SENTENCE} 1</p>"
+        f"<ul class='related_post'>{teasers}</ul></div>"
+    )
+    assert not any("teaser" in t for t in _texts(html))
+
+
+@pytest.mark.unit
+def test_cookie_and_consent_boxes_never_hold_the_article() -> None:
+    settings = "".join(f"<p>{SENTENCE} cookie purpose {i}</p>" for i in range(12))
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    html = _page(
+        f"<div class='sp-dsgvo sp-dsgvo-popup-overlay'>{settings}</div>"
+        f"<article><div class='m159-cookies-info'><p>{SENTENCE} cookie notice</p></div>"
+        f"{paragraphs}</article>"
+    )
+    texts = _texts(html)
+    assert f"{SENTENCE} 0" in texts and not any("cookie" in t for t in texts)
+
+
+@pytest.mark.unit
+def test_ruby_annotations_are_not_text() -> None:
+    ruby = "<ruby>子<rt>こ</rt></ruby>どもが学校に行きます、とても大切なことです。"
+    paragraphs = "".join(f"<p>{ruby}{i}</p>" for i in range(3))
+    html = _page(f"<div id='story'>{paragraphs}</div>")
+    assert _texts(html)[0] == "子どもが学校に行きます、とても大切なことです。0"
+
+
+@pytest.mark.unit
+def test_a_form_is_a_block_not_inline_text() -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
+    html = _page(f"<div id='story'><form id='aspnetForm'>{paragraphs}</form></div>")
+    assert _texts(html) == tuple(f"{SENTENCE} {i}" for i in range(3))
+
+
+@pytest.mark.unit
+def test_text_inside_a_header_left_open_is_still_found() -> None:
+    def paragraphs(tag: str, n: int) -> str:
+        return "".join(f"<p>{SENTENCE} {tag}{i}</p>" for i in range(n))
+
+    html = _page(
+        f"<nav><div>{paragraphs('n', 2)}</div></nav>"
+        f"<header class='message'><div class='post'>{paragraphs('h', 3)}</div></header>"
+        f"<footer><div>{paragraphs('f', 2)}</div></footer>"
+    )
+    assert f"{SENTENCE} h2" in _texts(html)
+
+
+@pytest.mark.unit
+def test_article_split_into_many_small_nested_blocks_is_widened() -> None:
+    main = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(6))
+    small = "".join(
+        f"<div class='box'><div><p>A short line of text number {i}.</p></div></div>"
+        for i in range(7)
+    )
+    html = _page(
+        f"<div id='page'><div class='main'>{main}</div>{small}</div>"
+        "<div id='side'><a href='/a'>Home</a> <a href='/b'>News</a></div>"
+    )
+    texts = _texts(html)
+    assert f"{SENTENCE} 0" in texts and "A short line of text number 6." in texts
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read more: Looted colonial art goes back",
+        "Lesen Sie auch:",
+        "Das könnte Sie auch interessieren!",
+        "Zobacz również",
+        "Veja Também:",
+        "LE PUEDE INTERESAR: La ficha del caso",
+        "Weitere Informationen",
+        "Follow us on Twitter and Facebook for live updates",
+    ],
+)
+def test_see_also_share_and_follow_lines_are_not_text(line: str) -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
+    html = _page(f"<div id='story'>{paragraphs}<p>{line}</p><p>{SENTENCE} end</p></div>")
+    texts = _texts(html)
+    assert line not in texts and f"{SENTENCE} end" in texts
+
+
+@pytest.mark.unit
+def test_a_cue_word_opening_a_long_sentence_is_text() -> None:
+    long = "Kommentare: " + " ".join(["die Leser schrieben viel zu diesem Thema"] * 4)
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
+    html = _page(f"<div id='story'>{paragraphs}<p>{long}</p></div>")
+    assert long in _texts(html)
+
+
+@pytest.mark.unit
+def test_a_previous_article_link_is_not_text() -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
+    nav = "<div>Previous article<a href='/x'>Plans to turn an eyesore into a beauty spot</a></div>"
+    html = _page(f"<div id='story'>{paragraphs}{nav}</div>")
+    assert not any("eyesore" in t for t in _texts(html))
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("body", "family"),
+    [
+        ("<div class='post-content'><p>x</p></div>", None),  # WordPress, not cand.com.vn
+        ("<div id='article_content'><p>x</p></div>", None),
+        ("<div data-role='content'><p>x</p></div>", None),
+        ("<div class='detail__content'><p>x</p></div>", None),
+        ("<div id='main-detail'><p>x</p></div>", None),
+        ("<div id='main_detail'><p>x</p></div>", None),
+        ("<div id='dcontent'><p>x</p></div>", None),
+        ("<div data-slot='content'><p>x</p></div>", None),
+        ("<h1 class='titledetail'>T</h1><div class='post-content'>x</div>", "cand-old"),
+        ("<div class='article_head'>L</div><div id='article_content'>x</div>", "congan-hcm"),
+        ("<div class='detail-content afcbc-body'>x</div>", "detail"),
+        ("<div id='main-detail'><p class='pBody'>x</p></div>", "baothanhhoa-old"),
+        ("<div class='article__sapo'>L</div><div id='dcontent'>x</div>", "baothanhhoa-new"),
+    ],
+)
+def test_cms_families_are_detected_only_by_their_own_markers(body: str, family: str | None) -> None:
+    from scrapers.layers.cms import detect_family
+
+    found = detect_family(load_tree(_page(body)))
+    assert (found.name if found is not None else None) == family
