@@ -1,16 +1,26 @@
-"""Story and case clusters. Story: syndicated and near-duplicate copies across URLs and outlets.
+"""Story and case clusters.
 
-Each stored article keeps its bottom-k sketch (scrapers.fingerprint) in article_sketches.
-A new or changed article looks up articles sharing sketch values (index on hash), checks
-the estimated similarity, and joins the story of the best match; otherwise it starts its
-own story (story_id = its own id). The records stay separate; the cluster links them.
+Story: syndicated and near-duplicate copies across URLs and outlets. Each stored article
+keeps its bottom-k sketch (scrapers.fingerprint) in article_sketches. A new or changed
+article looks up the most recent articles holding each of its sketch values (bounded
+per value, index on hash), keeps those sharing enough values, checks the estimated
+similarity, and joins the story of the best match; otherwise it starts its own story
+(story_id = its own id). The records stay separate; the cluster links them.
+
+Case: reports of one case (arrest → prosecution → trial; portal → press). Candidates share
+a blocking key (facet "case_key", bounded per key); scrapers.police.cases decides.
+
+Every lookup is one statement bounded to the most recent ROW_LIMIT index rows, so the cost
+per article stays flat however many articles are stored.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import SKETCH_SIZE, similarity
@@ -20,32 +30,48 @@ from worker.db.models import Article, ArticleFacet, ArticleSketch
 
 SAME_STORY = 0.6  # estimated Jaccard of 5-syllable shingles
 MIN_SHARED = SKETCH_SIZE // 4  # candidates must share at least this many sketch values
+ROW_LIMIT = 500  # most recent index rows read per lookup
+MAX_CANDIDATES = 10
+MAX_KEYS = 12  # case blocking keys used per lookup
 
 
-def _candidates(session: Session, article_id: int, values: tuple[int, ...]) -> list[int]:
+def _recent_holders(session: Session, article_id: int, values: Iterable[int]) -> Counter[int]:
+    """How many of `values` each recent article holds, over the most recent ROW_LIMIT
+    matching rows (one index range read; syndicated copies appear within days)."""
+    wanted = list(values)
+    if not wanted:
+        return Counter()
     stmt = (
         select(ArticleSketch.article_id)
-        .where(ArticleSketch.hash.in_(values), ArticleSketch.article_id != article_id)
-        .group_by(ArticleSketch.article_id)
-        .having(func.count() >= min(MIN_SHARED, len(values)))
-        .order_by(func.count().desc())
-        .limit(20)
+        .where(ArticleSketch.hash.in_(wanted), ArticleSketch.article_id != article_id)
+        .order_by(ArticleSketch.article_id.desc())
+        .limit(ROW_LIMIT)
     )
-    return list(session.scalars(stmt))
+    return Counter(session.scalars(stmt))
 
 
-def _sketch_of(session: Session, article_id: int) -> tuple[int, ...]:
-    stmt = select(ArticleSketch.hash).where(ArticleSketch.article_id == article_id)
-    return tuple(sorted(session.scalars(stmt)))
+def _sketches(session: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
+    found: dict[int, list[int]] = {i: [] for i in ids}
+    stmt = select(ArticleSketch.article_id, ArticleSketch.hash).where(
+        ArticleSketch.article_id.in_(ids)
+    )
+    for article_id, value in session.execute(stmt):
+        found[article_id].append(value)
+    return {i: tuple(sorted(v)) for i, v in found.items()}
 
 
 def assign_story(session: Session, article: Article, values: tuple[int, ...]) -> int:
     """Store the article's sketch and set its story_id; returns the story id."""
     session.execute(delete(ArticleSketch).where(ArticleSketch.article_id == article.id))
-    session.add_all(ArticleSketch(article_id=article.id, hash=h) for h in set(values))
+    if values:
+        rows = [{"article_id": article.id, "hash": h} for h in set(values)]
+        session.execute(insert(ArticleSketch), rows)
+    shared = _recent_holders(session, article.id, set(values))
+    need = min(MIN_SHARED, len(values))
+    ids = [i for i, n in shared.most_common(MAX_CANDIDATES) if n >= need]
     best: tuple[float, int] | None = None
-    for other in _candidates(session, article.id, values):
-        score = similarity(values, _sketch_of(session, other))
+    for other, sketch in _sketches(session, ids).items() if ids else ():
+        score = similarity(values, sketch)
         if score >= SAME_STORY and (best is None or score > best[0]):
             best = (score, other)
     story = article.id
@@ -56,8 +82,7 @@ def assign_story(session: Session, article: Article, values: tuple[int, ...]) ->
     return story
 
 
-def _features(record: dict[str, Any]) -> CaseFeatures | None:
-    case = (record.get("police") or {}).get("case")
+def _features(case: dict[str, Any] | None) -> CaseFeatures | None:
     if not case or not case.get("blocking_keys"):
         return None
     return CaseFeatures(
@@ -70,31 +95,48 @@ def _features(record: dict[str, Any]) -> CaseFeatures | None:
     )
 
 
-def assign_case(session: Session, article: Article) -> int | None:
-    """Link reports of one case (arrest → prosecution → trial; portal → press): candidates
-    share a blocking key (facet "case_key"), then scrapers.police.cases.same_case decides.
-    Articles with no case features (ceremonies, summaries) get no case id."""
-    mine = _features(article.record)
-    if mine is None:
-        article.case_id = None
-        return None
+def _case_candidates(session: Session, article_id: int, keys: Iterable[str]) -> set[int]:
+    """Recent articles sharing a blocking key (the strongest MAX_KEYS keys, most recent
+    ROW_LIMIT matching rows)."""
+    strongest = sorted(keys, key=_key_strength)[:MAX_KEYS]
+    if not strongest:
+        return set()
     stmt = (
         select(ArticleFacet.article_id)
         .where(
             ArticleFacet.facet == "case_key",
-            ArticleFacet.value.in_(mine.blocking_keys),
-            ArticleFacet.article_id != article.id,
+            ArticleFacet.value.in_(strongest),
+            ArticleFacet.article_id != article_id,
         )
-        .distinct()
-        .limit(50)
+        .order_by(ArticleFacet.article_id.desc())
+        .limit(ROW_LIMIT)
     )
-    best: tuple[float, Article] | None = None
-    for other in session.scalars(select(Article).where(Article.id.in_(stmt))):
-        theirs = _features(other.record)
+    return set(session.scalars(stmt))
+
+
+def _key_strength(key: str) -> tuple[int, str]:
+    """Person with birth year first, then person in province, then province + article."""
+    rank = {"p": 0, "pp": 1, "pa": 2}.get(key.split(":", 1)[0], 3)
+    return rank, key
+
+
+def assign_case(session: Session, article: Article) -> int | None:
+    """Link this article to the case of the most similar earlier report, if any is the
+    same case; articles with no case features (ceremonies, summaries) get no case id."""
+    mine = _features((article.record.get("police") or {}).get("case"))
+    if mine is None:
+        article.case_id = None
+        return None
+    ids = _case_candidates(session, article.id, mine.blocking_keys)
+    case_field = Article.record["police"]["case"]
+    stmt = select(Article.id, Article.case_id, case_field).where(Article.id.in_(ids))
+    best: tuple[float, int] | None = None
+    for other_id, other_case, features in session.execute(stmt) if ids else ():
+        theirs = _features(features)
         if theirs is None or not same_case(mine, theirs):
             continue
         score = case_similarity(mine, theirs)
         if best is None or score > best[0]:
-            best = (score, other)
-    article.case_id = (best[1].case_id or best[1].id) if best else article.id
+            best = (score, other_case or other_id)
+    article.case_id = best[1] if best else article.id
     return article.case_id

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import sketch
@@ -79,9 +79,9 @@ def index_article(session: Session, article: Article) -> None:
     article.relevance = police.get("relevance")
     article.is_police_affairs = police.get("is_police_affairs")
     session.execute(delete(ArticleFacet).where(ArticleFacet.article_id == article.id))
-    session.add_all(
-        ArticleFacet(article_id=article.id, facet=f, value=v) for f, v in facets_of(record)
-    )
+    rows = [{"article_id": article.id, "facet": f, "value": v} for f, v in facets_of(record)]
+    if rows:
+        session.execute(insert(ArticleFacet), rows)
     session.flush()  # facets visible to the case lookup below
     assign_story(session, article, sketch(text))
     assign_case(session, article)
