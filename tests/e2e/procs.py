@@ -14,12 +14,11 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import Engine, func, select, text
 
 from worker.db.models import Article, ArticleRevision, Failure
 
@@ -228,21 +227,6 @@ def migrated(url: str) -> Engine:
     engine = make_engine(url)
     upgrade(engine)
     return engine
-
-
-@contextlib.contextmanager
-def fresh_pg_database(admin_url: str) -> Iterator[str]:
-    """One more empty PostgreSQL database (like conftest's pg_url), dropped afterwards."""
-    name = f"nw_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 class Db:

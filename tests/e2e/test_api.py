@@ -21,9 +21,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from tests.e2e.api_seed import SOURCES, police_record, seed
+from tests.pg import fresh_pg_database
 from worker.api.app import create_app
 from worker.bootstrap import Runtime, open_runtime
 from worker.db.engine import transaction
@@ -44,17 +45,8 @@ def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory)
         url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'nw.sqlite3'}"
         yield url
         return
-    admin_url = request.getfixturevalue("pg_admin_url")
-    name = f"nw_api_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_pg_database(request.getfixturevalue("pg_admin_url"), "nw_api") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,6 @@ from tests.e2e.procs import (
     RedisServer,
     alive,
     clean_end_state,
-    fresh_pg_database,
     kill9,
     migrated,
     redis_server,
@@ -38,6 +37,7 @@ from tests.e2e.procs import (
 )
 from tests.fixtures.corpus_site import populate_news_site
 from tests.fixtures.site import FixtureSite
+from tests.pg import fresh_pg_database
 
 pytestmark = [pytest.mark.db, pytest.mark.timeout(300)]
 
