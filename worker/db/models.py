@@ -80,6 +80,9 @@ class Article(Base):
     """The current state of one article (one identity, possibly many URLs)."""
 
     __tablename__ = "articles"
+    # The revisit query (worker/pipeline.py _due_revisits) reads one source's articles not
+    # checked since a cut-off: a range on this index, empty when nothing is due.
+    __table_args__ = (Index("ix_articles_revisit", "source_key", "checked_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     identity: Mapped[str] = mapped_column(String(2000), unique=True)
