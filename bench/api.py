@@ -20,18 +20,19 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
-from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scrapers.text import fold_key
+from tests.pg import fresh_pg_database
 from worker.db.engine import make_engine
 from worker.db.migrate import upgrade
 
@@ -128,28 +129,16 @@ def load(url: str, count: int) -> float:
     return time.perf_counter() - started
 
 
-class Database:
-    def __init__(self, admin_url: str, keep: bool) -> None:
-        self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        self.name = f"nw_bench_api_{uuid.uuid4().hex[:8]}"
-        self.url = admin_url.rsplit("/", 1)[0] + "/" + self.name
-        self.keep = keep
-
-    def __enter__(self) -> str:
-        with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
-        engine = make_engine(self.url)
+@contextmanager
+def database(admin_url: str, keep: bool) -> Iterator[str]:
+    """A fresh, migrated database for the bench (kept with --keep)."""
+    with fresh_pg_database(admin_url, "nw_bench_api", keep=keep) as url:
+        engine = make_engine(url)
         upgrade(engine)
         engine.dispose()
-        return self.url
-
-    def __exit__(self, *exc: object) -> None:
-        if not self.keep:
-            with self.admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-        else:
-            print(f"kept database {self.url}")
-        self.admin.dispose()
+        yield url
+        if keep:
+            print(f"kept database {url}")
 
 
 class Server:
@@ -253,7 +242,7 @@ def main() -> int:
     args = parser.parse_args()
     import tempfile
 
-    with Database(service_pg(), args.keep) as url, tempfile.TemporaryDirectory() as tmp:
+    with database(service_pg(), args.keep) as url, tempfile.TemporaryDirectory() as tmp:
         print(f"loaded {args.records} records in {load(url, args.records):.1f} s (COPY)")
         with Server(url, Path(tmp)) as base, httpx.Client(base_url=base, timeout=30) as client:
             cases = scenarios(client)

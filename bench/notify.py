@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.pg import fresh_pg_database
 from worker.db.engine import make_engine, make_session_factory, transaction
 from worker.db.migrate import upgrade
 from worker.notify.config import StreamConfig
@@ -62,16 +62,8 @@ def database(kind: str, pg_admin: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{tmp}/bench.sqlite3"
         return
-    name = f"nw_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg_admin, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield pg_admin.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_pg_database(pg_admin, "nw_bench") as url:
+        yield url
 
 
 def relay_loop(sessions: sessionmaker[Session], publish: Any, stop: threading.Event,

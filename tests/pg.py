@@ -10,8 +10,11 @@ from sqlalchemy import create_engine, text
 
 
 @contextlib.contextmanager
-def fresh_pg_database(admin_url: str, prefix: str = "nw_test") -> Iterator[str]:
-    """A new empty database; its URL is yielded, and it is dropped afterwards."""
+def fresh_pg_database(
+    admin_url: str, prefix: str = "nw_test", *, keep: bool = False
+) -> Iterator[str]:
+    """A new empty database; its URL is yielded, and it is dropped afterwards (unless
+    `keep`, for benchmarks whose data is worth a look)."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -19,6 +22,7 @@ def fresh_pg_database(admin_url: str, prefix: str = "nw_test") -> Iterator[str]:
     try:
         yield admin_url.rsplit("/", 1)[0] + "/" + name
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not keep:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
