@@ -62,7 +62,7 @@ def live_server(pg_url: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[object]:
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.skip("needs Debian chromium and chromium-driver (.ci/test installs them)")
+        pytest.fail("needs Debian chromium and chromium-driver (.ci/test installs them)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

@@ -54,7 +54,7 @@ LISTINGS = [
 def _page(name: str) -> str:
     path = PAGES / name
     if not path.exists():
-        pytest.skip(f"corpus page missing: {path}")
+        pytest.fail(f"corpus page missing: {path}")
     return path.read_text(encoding="utf-8")
 
 

@@ -95,7 +95,7 @@ def _page_bytes(case: Case, corpus_pages: Path) -> bytes:
     if case.corpus_file is not None:
         path = corpus_pages / case.corpus_file
         if not path.exists():
-            pytest.skip(f"shared corpus not found: {path}")
+            pytest.fail(f"shared corpus not found: {path}")
         return path.read_bytes()
     return (GOLDEN / f"{case.name}.html").read_bytes()
 

@@ -26,7 +26,7 @@ def _one(text: str) -> PersonMention:
 @pytest.mark.unit
 def test_seed_article_official() -> None:
     if not SEED.exists():
-        pytest.skip("shared seed corpus not available")
+        pytest.fail("shared seed corpus not available")
     text = SEED.read_text(encoding="utf-8")
     found = extract_persons(text, published=D2020, publisher_province="Thanh Hóa")
     assert len(found) == 1  # three mentions of one person, merged
