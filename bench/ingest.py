@@ -69,7 +69,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     ready, stop, counts = mp.Queue(), mp.Event(), mp.Value("i", 0)
-    server = mp.Process(target=_serve, args=(args.articles, args.dense, ready, stop, counts), daemon=True)
+    server = mp.Process(
+        target=_serve, args=(args.articles, args.dense, ready, stop, counts), daemon=True
+    )
     server.start()
     base = ready.get(timeout=300)
     with tempfile.TemporaryDirectory() as tmp:
