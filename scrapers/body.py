@@ -103,6 +103,12 @@ _NETWORKS = re.compile(
     r"facebook|twitter|instagram|telegram|youtube|whatsapp|linkedin|tiktok", re.I
 )
 _CUE_WORDS = 25  # longer lines are text, whatever their first words
+# A photo credit in a line under an image makes it a caption however it is styled.
+_CREDIT = re.compile(
+    r"©|\(c\)\s|\b(?:photo|foto|bild|image|credits?|crédito|fuente|źródło|quelle|source|"
+    r"ảnh|nguồn)\s*:|\b(?:getty|reuters|afp|dpa|imago|shutterstock|istock)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,27 +208,33 @@ def _drop_keep_tail(el: Element) -> None:
 
 
 def _split_styled_captions(blocks: list[Block]) -> tuple[list[Block], list[Caption]]:
-    """A short line right under an image is its caption (police portals print them so)."""
+    """A short line right under an image is its caption when it is styled as one (bold,
+    italic or centred, as police portals print them) or printed in the image's own box;
+    a plain paragraph that merely follows a picture is text."""
     kept: list[Block] = []
     captions: list[Caption] = []
-    pending: str | None = None
+    pending: Block | None = None
     for block in blocks:
         if block.image is not None and not block.text:
-            pending = block.image
+            pending = block
             continue
-        if pending is not None and _caption_like(block):
-            captions.append(Caption(text=block.text, image_url=pending))
+        if pending is not None and pending.image and _caption_like(block, pending):
+            captions.append(Caption(text=block.text, image_url=pending.image))
         else:
             kept.append(block)
         pending = None
     return kept, captions
 
 
-def _caption_like(block: Block) -> bool:
+def _caption_like(block: Block, image: Block) -> bool:
     words = len(block.text.split())
     if words > 50 or len(block.text) > 320:
         return False
-    return block.emphasized or block.centered or words <= 30
+    if block.emphasized or block.centered:
+        return True
+    if words > 30:
+        return False
+    return (block.el is not None and block.el is image.el) or bool(_CREDIT.search(block.text))
 
 
 def _filter(blocks: list[Block], exclude: tuple[str, ...]) -> list[Block]:

@@ -14,6 +14,7 @@ candidates, then joined by the sibling blocks that score close to it or read as 
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 
@@ -54,6 +55,7 @@ _LIKELY = re.compile(
     r"main|story|text)(?:$|[-_\s])"
 )
 _PAGE_TAGS = frozenset({"html", "body", "main", "article"})
+_TEXT_BLOCKS = frozenset({"p", "div", "article", "section", "h1", "h2", "h3", "ul", "table"})
 _MIN_TEXT = 25
 _ENOUGH_TEXT = 250  # characters in the chosen container before a retry is skipped
 _BR = "\x00"  # marks a <br> inside own text
@@ -101,20 +103,49 @@ def find_main_content(root: Element) -> Element | None:
     """The best container; when boilerplate-looking classes hid nearly all the text (page
     builders call every block a "widget"), the page is scored again without them, and when
     even that finds nothing, with only consent boxes left out (text inside a <header> or
-    <nav> left open by broken markup)."""
+    <nav> left open by broken markup). A page whose text is only in <noscript> (the post
+    a script would render, or the whole page behind a "JavaScript off" wrapper) is read
+    from a copy where those <noscript> boxes are plain <div>s."""
+    found = _find(root)
+    if found is not None and found[1] >= _ENOUGH_TEXT:
+        return found[0]
+    opened = _open_noscript(root)
+    if opened is not None:
+        retry = _find(opened)
+        if retry is not None and (found is None or retry[1] > found[1]):
+            return retry[0]
+    return found[0] if found is not None else None
+
+
+def _find(root: Element) -> tuple[Element, int] | None:
     texts: dict[Element, tuple[int, int]] = {}
     _measure(root, texts, False)
     paragraphs = _paragraphs(root, texts)
     found = _best(_score(paragraphs, texts, _layout_wrappers(paragraphs, root)))
     if found is not None and found[1] >= _ENOUGH_TEXT:
-        return found[0]
+        return found
     retry = _best(_score(paragraphs, texts, _all_class_boxes(paragraphs)))
     if retry is not None and (found is None or retry[1] > found[1]):
-        return retry[0]
+        return retry
     if found is not None:
-        return found[0]
-    last = _best(_score(paragraphs, texts, _all_boxes(paragraphs)))
-    return last[0] if last is not None else None
+        return found
+    return _best(_score(paragraphs, texts, _all_boxes(paragraphs)))
+
+
+def _open_noscript(root: Element) -> Element | None:
+    """A copy of the page whose <noscript> boxes holding paragraphs are <div>s; None when
+    there are none."""
+    if not any(_holds_blocks(el) for el in root.iter("noscript")):
+        return None
+    page = copy.deepcopy(root)
+    for el in page.iter("noscript"):
+        if _holds_blocks(el):
+            el.tag = "div"
+    return page
+
+
+def _holds_blocks(el: Element) -> bool:
+    return any(isinstance(child.tag, str) and child.tag in _TEXT_BLOCKS for child in el.iter())
 
 
 def _best(scored: Scored) -> tuple[Element, int] | None:

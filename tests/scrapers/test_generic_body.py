@@ -1,0 +1,88 @@
+"""Generic body rules measured on the generic-eval set (bench/extract.py --part b): each
+test is a small synthetic page that the rule fixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrapers.article import parse_article
+from scrapers.dom import load_tree
+from scrapers.layers.generic import find_main_content
+
+SENTENCE = "This is a sentence of the article, long enough to count as real text here."
+URL = "https://example.org/a"
+
+
+def _page(body: str) -> str:
+    return f"<html><head><title>A title of the page</title></head><body>{body}</body></html>"
+
+
+def _texts(html: str) -> tuple[str, ...]:
+    return parse_article(html, URL).paragraphs
+
+
+@pytest.mark.unit
+def test_a_page_whose_text_is_only_inside_noscript_is_read() -> None:
+    # raised ArticleParseError("no body text") before: <noscript> never scored
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    html = _page(
+        "<div id='header'><a href='/'>Home</a></div>"
+        f"<noscript><div id='page'><div id='text'>{paragraphs}</div></div></noscript>"
+        "<script>render()</script>"
+    )
+    assert f"{SENTENCE} 0" in _texts(html) and f"{SENTENCE} 3" in _texts(html)
+
+
+@pytest.mark.unit
+def test_a_post_body_rendered_from_noscript_wins_over_the_header() -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    html = _page(
+        "<div class='header'><p>The latest news and insights from our team, every week.</p>"
+        "</div><div class='post'><div class='post-body'><script>load()</script>"
+        f"<noscript>{paragraphs}</noscript></div></div>"
+    )
+    main = find_main_content(load_tree(html))
+    assert main is not None and f"{SENTENCE} 3" in main.text_content()
+
+
+@pytest.mark.unit
+def test_a_javascript_warning_in_noscript_is_not_the_article() -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    html = _page(
+        "<noscript><p>Please enable JavaScript in your browser to use this site.</p></noscript>"
+        f"<div id='story'>{paragraphs}</div>"
+    )
+    assert not any("JavaScript" in t for t in _texts(html))
+
+
+@pytest.mark.unit
+def test_a_plain_paragraph_after_an_image_is_text() -> None:
+    line = "The bar cabinet from the fifties is the highlight of the living room."
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
+    html = _page(f"<div id='story'>{paragraphs}<p><img src='/a.jpg'></p><p>{line}</p></div>")
+    assert line in _texts(html)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Marco Odermatt, ski star from Switzerland. © AFP / MARCO BERTORELLO",
+        "Bild: Jahr Media",
+        "(crédito: Minervino Júnior/CB/D.A.Press)",
+    ],
+)
+def test_a_credit_line_under_an_image_is_its_caption(line: str) -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
+    html = _page(f"<div id='story'>{paragraphs}<p><img src='/a.jpg'></p><p>{line}</p></div>")
+    record = parse_article(html, URL)
+    assert line not in record.paragraphs and [c.text for c in record.captions] == [line]
+
+
+@pytest.mark.unit
+def test_a_short_line_printed_in_the_image_box_is_its_caption() -> None:
+    line = "The new fire station opened on Monday"
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
+    html = _page(f"<div id='story'>{paragraphs}<p><img src='/a.jpg'><br>{line}</p></div>")
+    record = parse_article(html, URL)
+    assert [c.text for c in record.captions] == [line]
