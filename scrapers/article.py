@@ -109,8 +109,12 @@ def _profiles(page: Page, selectors: Mapping[str, str] | None) -> list[Profile]:
 def _settle_lead(
     body: BodyResult, lead: str | None, extraction: dict[str, str]
 ) -> tuple[tuple[str, ...], str | None]:
-    """When a meta description only repeats the first paragraph, that paragraph is the lead."""
+    """When a meta description only repeats the first paragraph, that paragraph is the lead;
+    an intro printed above the generic container is the lead rather than a description."""
     paragraphs = body.paragraphs
+    if body.intro is not None and extraction["lead"] in ("meta", "jsonld", "none"):
+        extraction["lead"] = extraction["paragraphs"]
+        return paragraphs, strip_outlet_marker(body.intro)
     if lead is None and body.lead_candidate is not None:
         extraction["lead"] = extraction["paragraphs"]
         return paragraphs[1:], strip_outlet_marker(body.lead_candidate)

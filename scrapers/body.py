@@ -118,6 +118,8 @@ class BodyResult:
     byline: Byline | None = None
     # A bold opening paragraph: the lead on layouts that print the sapo inside the body.
     lead_candidate: str | None = None
+    # The intro printed above the container (generic layer, scrapers.layers.intro).
+    intro: str | None = None
 
 
 def extract_body(

@@ -9,7 +9,7 @@ Order: source selectors → CMS family → JSON-LD → OpenGraph/meta → generi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -18,6 +18,7 @@ from scrapers.bylines import is_name, split_authors
 from scrapers.dom import Element, element_text, select_first
 from scrapers.layers.cms import Profile
 from scrapers.layers.generic import find_main_content
+from scrapers.layers.intro import printed_intro
 from scrapers.layers.metadata import PageMeta, jsonld_people, jsonld_text
 from scrapers.leads import strip_outlet_marker, strip_title_suffix
 from scrapers.text import fold_key, tone_key
@@ -118,7 +119,7 @@ def resolve_body(page: Page, exclude: tuple[str, ...]) -> tuple[BodyResult | Non
         body = extract_body(container, page.url, exclude=skip)
         if body.paragraphs:
             break
-    return body, "generic"
+    return replace(body, intro=printed_intro(main)), "generic"
 
 
 def _fallbacks(

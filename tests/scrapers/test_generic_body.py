@@ -86,3 +86,46 @@ def test_a_short_line_printed_in_the_image_box_is_its_caption() -> None:
     html = _page(f"<div id='story'>{paragraphs}<p><img src='/a.jpg'><br>{line}</p></div>")
     record = parse_article(html, URL)
     assert [c.text for c in record.captions] == [line]
+
+
+INTRO = "The coalition has done more in its first year than any before it, the association says."
+
+
+def _with_description(body: str) -> str:
+    head = (
+        "<head><title>A title of the page</title>"
+        "<meta name='description' content='An SEO summary of the page.'></head>"
+    )
+    return f"<html>{head}<body>{body}</body></html>"
+
+
+@pytest.mark.unit
+def test_an_intro_printed_above_the_container_is_the_lead() -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    html = _with_description(
+        "<div class='article'><h1>A title of the page</h1>"
+        f"<div class='article-teaser'><p>{INTRO}</p></div>"
+        f"<div class='news-text'>{paragraphs}</div></div>"
+    )
+    record = parse_article(html, URL)
+    assert record.lead == INTRO and record.paragraphs[0] == f"{SENTENCE} 0"
+
+
+@pytest.mark.unit
+def test_teaser_cards_of_other_articles_are_not_the_intro() -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    card = f"<div class='teaser'><a href='/other'>{INTRO}</a></div>"
+    html = _with_description(
+        f"<div class='article'>{card}<div class='news-text'>{paragraphs}</div></div>"
+    )
+    assert parse_article(html, URL).lead == "An SEO summary of the page."
+
+
+@pytest.mark.unit
+def test_a_header_box_with_the_headline_is_not_the_intro() -> None:
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    header = f"<div class='intro'><h1>A title of the page</h1><time>Monday</time>{INTRO}</div>"
+    html = _with_description(
+        f"<div class='article'>{header}<div class='news-text'>{paragraphs}</div></div>"
+    )
+    assert parse_article(html, URL).lead == "An SEO summary of the page."
