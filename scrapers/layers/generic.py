@@ -50,6 +50,7 @@ CONSENT = re.compile(
     r"cookie|consent|gdpr|dsgvo|onetrust|usercentrics|didomi|"
     r"privacy-?(?:banner|notice|popup|overlay|settings)"
 )
+_CODE = ("script", "style", "template")  # never text, even inside inline elements
 _LIKELY = re.compile(
     r"(?:^|[-_\s])(?:article|content|entry|post|body|detail|chitiet|noidung|news-?detail|"
     r"main|story|text)(?:$|[-_\s])"
@@ -303,7 +304,20 @@ def _own_text(el: Element) -> str:
         elif is_block(child):
             parts.append(" ")
         else:
-            parts.append(child.text_content())
+            parts.append(_inline_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _inline_text(el: Element) -> str:
+    """Text of an inline element, without the scripts and styles inside it (a <style>
+    inside a <span>: CSS-in-JS skeletons)."""
+    if next(el.iter(*_CODE), None) is None:
+        return str(el.text_content())
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _CODE:
+            parts.append(_inline_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 

@@ -6,8 +6,9 @@ Out: the container to read: the candidate itself, an ancestor of it, or a new <d
 
 As in readability: when several strong candidates exist, the ancestor holding them wins;
 a candidate that is the only text of its parent gives way to the parent, and so does one
-whose parent adds half as much prose again with few links (an article split into content
-blocks nested deeper than siblings); then siblings
+whose parent only adds a heading (sections wrapped one by one) or adds half as much prose
+again with few links (an article split into content blocks nested deeper than siblings);
+then siblings
 join when they score at least a fifth of the best (more easily when they share its class),
 or read as prose (a paragraph of low link density, a short sentence with no links).
 Headings, lists, tables and quotes lying between joined blocks join too.
@@ -28,6 +29,7 @@ _PAGE = frozenset({"html", "body"})
 _BETWEEN = frozenset(
     {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "blockquote", "pre", "figure"}
 )
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PROSE = frozenset({"p", "div", "blockquote", "pre", "section"})
 _SENTENCE_END = re.compile(r"[.!?…:]['\"”’»)]?(?:\s|$)")
 _STRONG_SHARE = 0.75
@@ -51,11 +53,23 @@ def widen(top: Element, top_score: float, scored: Scored) -> Element:
         parent = top.getparent()
         if parent is None or parent.tag in _PAGE or scored.boilerplate(parent):
             return top
-        if scored.text_length(parent) - scored.text_length(top) >= 25 and not _grows(
-            parent, top, scored
+        if (
+            scored.text_length(parent) - scored.text_length(top) >= 25
+            and not _section_wrapper(parent, top, scored)
+            and not _grows(parent, top, scored)
         ):
             return top
         top = parent
+
+
+def _section_wrapper(parent: Element, top: Element, scored: Scored) -> bool:
+    """The parent only adds a heading to the candidate (one section of an article whose
+    sections are wrapped one by one)."""
+    return all(
+        child is top or child.tag in _HEADINGS or scored.text_length(child) == 0
+        for child in parent
+        if isinstance(child.tag, str)
+    )
 
 
 def _grows(parent: Element, top: Element, scored: Scored) -> bool:

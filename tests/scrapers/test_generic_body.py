@@ -129,3 +129,28 @@ def test_a_header_box_with_the_headline_is_not_the_intro() -> None:
         f"<div class='article'>{header}<div class='news-text'>{paragraphs}</div></div>"
     )
     assert parse_article(html, URL).lead == "An SEO summary of the page."
+
+
+@pytest.mark.unit
+def test_sections_wrapped_one_by_one_with_their_heading_are_all_read() -> None:
+    def section(name: str, count: int) -> str:
+        paragraphs = "".join(f"<p>{SENTENCE} {name}{i}</p>" for i in range(count))
+        heading = f"<h2>Part {name}: what the measurements really show</h2>"
+        return f"<div class='wrap'>{heading}<div class='section'>{paragraphs}</div></div>"
+
+    html = _page(
+        f"<article>{section('a', 2)}{section('b', 5)}{section('c', 2)}</article>"
+        "<div id='side'><a href='/x'>Home</a></div>"
+    )
+    texts = _texts(html)
+    assert f"{SENTENCE} a0" in texts and f"{SENTENCE} b4" in texts and f"{SENTENCE} c1" in texts
+
+
+@pytest.mark.unit
+def test_css_inside_an_inline_element_never_scores() -> None:
+    css = "<style>" + ", ".join(f".sk{i}{{color:#eee;width:{i}px}}" for i in range(60)) + "</style>"
+    skeleton = f"<div class='loading'><span>{css}<span>Read the next story</span></span></div>"
+    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    html = _page(f"{skeleton}<div id='story'>{paragraphs}</div>")
+    main = find_main_content(load_tree(html))
+    assert main is not None and main.get("id") == "story"
