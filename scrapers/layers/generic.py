@@ -264,13 +264,35 @@ def _layout_wrappers(paragraphs: list[_Paragraph], root: Element) -> set[Element
     for para in paragraphs:
         for box in para.boxes:
             held[box] = held.get(box, 0) + para.length
-    wrappers = {box for box, size in held.items() if size * 2 >= total and not _consent(box)}
     heading = next(root.iter("h1"), None)
+    headline = heading if heading is not None and _in_article(heading) else None
+    wrappers = {
+        box
+        for box, size in held.items()
+        if size * 2 >= total and not _consent(box) and not _beside(box, headline)
+    }
     if heading is not None:
         wrappers.update(
             node for node in heading.iterancestors() if node in held and node.tag not in _SKIP_TAGS
         )
     return wrappers
+
+
+def _in_article(heading: Element) -> bool:
+    """An <h1> outside navigation, sidebars and the page header: the headline (an
+    article's own <header>, without navigation, holds it)."""
+    for node in heading.iterancestors():
+        if node.tag == "header" and next(node.iter("nav"), None) is None:
+            continue
+        if looks_boilerplate(node):
+            return False
+    return True
+
+
+def _beside(box: Element, headline: Element | None) -> bool:
+    """A box that does not hold the article's headline: a sidebar beside the article,
+    however much text it has."""
+    return headline is not None and not any(node is box for node in headline.iterancestors())
 
 
 def _all_class_boxes(paragraphs: list[_Paragraph]) -> set[Element]:

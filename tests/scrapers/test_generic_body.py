@@ -154,3 +154,20 @@ def test_css_inside_an_inline_element_never_scores() -> None:
     html = _page(f"{skeleton}<div id='story'>{paragraphs}</div>")
     main = find_main_content(load_tree(html))
     assert main is not None and main.get("id") == "story"
+
+
+@pytest.mark.unit
+def test_a_sidebar_with_more_text_than_a_short_article_is_not_a_wrapper() -> None:
+    article = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(3))
+    sidebar = "".join(
+        f"<p>About us: a long text on the party, {SENTENCE} {i}</p>" for i in range(6)
+    )
+    html = _page(
+        "<header id='top'><nav><a href='/'>Home</a></nav></header>"
+        "<div id='container'><section id='content'><article class='post'>"
+        f"<header><h1>A title of the page</h1></header><div class='text'>{article}</div>"
+        f"</article></section><section id='sidebar'><aside class='widget widget-sidebar'>"
+        f"<div class='widget-inner'>{sidebar}</div></aside></section></div>"
+    )
+    texts = _texts(html)
+    assert f"{SENTENCE} 0" in texts and not any("About us" in t for t in texts)
