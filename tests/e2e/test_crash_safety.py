@@ -184,7 +184,12 @@ def test_crash_points_each_end_like_a_clean_run(tmp_path: Path, pg_admin_url: st
             lambda: rig.redis.client().hlen("unacked") == 0,
             timeout=30,
         )
-        assert "already running or lease gone" in restarted.output()
+        # (the worker's log reaches us through a pipe reader: wait for the line, do not race it)
+        wait_for(
+            "the redelivered task to report its stale lease",
+            lambda: "already running or lease gone" in restarted.output(),
+            timeout=30,
+        )
         assert rig.db.scalar("SELECT count(*) FROM ingest_runs") == 1
         assert rig.db.end_state() == clean_end_state(ARTICLES)
 
