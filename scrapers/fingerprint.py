@@ -10,6 +10,7 @@ candidates is an index lookup however many articles there are.
 
 from __future__ import annotations
 
+import heapq
 import re
 import zlib
 
@@ -20,8 +21,9 @@ SHINGLE = 5
 _WORD = re.compile(r"\w+")
 
 
-def shingle_hashes(text: str, size: int = SHINGLE) -> set[int]:
-    words = _WORD.findall(fold_key(text))
+def shingle_hashes(text: str, size: int = SHINGLE, *, folded: bool = False) -> set[int]:
+    """crc32 of each `size`-word shingle of the folded text (`folded`: already fold_key'd)."""
+    words = _WORD.findall(text if folded else fold_key(text))
     if len(words) < size:
         return {zlib.crc32(" ".join(words).encode())} if words else set()
     return {
@@ -29,9 +31,9 @@ def shingle_hashes(text: str, size: int = SHINGLE) -> set[int]:
     }
 
 
-def sketch(text: str, k: int = SKETCH_SIZE) -> tuple[int, ...]:
+def sketch(text: str, k: int = SKETCH_SIZE, *, folded: bool = False) -> tuple[int, ...]:
     """The k smallest shingle hashes, ascending."""
-    return tuple(sorted(shingle_hashes(text))[:k])
+    return tuple(heapq.nsmallest(k, shingle_hashes(text, folded=folded)))
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...], k: int = SKETCH_SIZE) -> float:

@@ -20,13 +20,14 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import SKETCH_SIZE, similarity
 from scrapers.police.cases import case_similarity, same_case
 from scrapers.police.model_events import CaseFeatures
 from worker.db.models import Article, ArticleFacet, ArticleSketch
+from worker.db.rows import insert_rows
 
 SAME_STORY = 0.6  # estimated Jaccard of 5-syllable shingles
 MIN_SHARED = SKETCH_SIZE // 4  # candidates must share at least this many sketch values
@@ -60,12 +61,16 @@ def _sketches(session: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
     return {i: tuple(sorted(v)) for i, v in found.items()}
 
 
-def assign_story(session: Session, article: Article, values: tuple[int, ...]) -> int:
-    """Store the article's sketch and set its story_id; returns the story id."""
-    session.execute(delete(ArticleSketch).where(ArticleSketch.article_id == article.id))
-    if values:
-        rows = [{"article_id": article.id, "hash": h} for h in set(values)]
-        session.execute(insert(ArticleSketch), rows)
+def assign_story(
+    session: Session, article: Article, values: tuple[int, ...], *, fresh: bool = False
+) -> int:
+    """Store the article's sketch and set its story_id; returns the story id. `fresh`: the
+    article was inserted in this transaction (no sketch rows to replace)."""
+    if not fresh:
+        session.execute(delete(ArticleSketch).where(ArticleSketch.article_id == article.id))
+    insert_rows(
+        session, ArticleSketch, [{"article_id": article.id, "hash": h} for h in set(values)]
+    )
     shared = _recent_holders(session, article.id, set(values))
     need = min(MIN_SHARED, len(values))
     ids = [i for i, n in shared.most_common(MAX_CANDIDATES) if n >= need]

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import sketch
 from scrapers.text import fold_key
 from worker.clusters import assign_case, assign_story
 from worker.db.models import Article, ArticleFacet
+from worker.db.rows import insert_rows
 
 MAX_FACET = 300
 
@@ -70,18 +71,27 @@ def facets_of(record: dict[str, Any]) -> set[tuple[str, str]]:
     return {(f, v[:MAX_FACET]) for f, v in found if v}
 
 
-def index_article(session: Session, article: Article) -> None:
+def index_columns(article: Article) -> None:
+    """Set the article's derived columns from its record (no database access)."""
     record = article.record
-    text = record_text(record)
-    article.search_text = fold_key(text)
+    article.search_text = fold_key(record_text(record))
     police = record.get("police") or {}
     article.genre = police.get("genre")
     article.relevance = police.get("relevance")
     article.is_police_affairs = police.get("is_police_affairs")
-    session.execute(delete(ArticleFacet).where(ArticleFacet.article_id == article.id))
-    rows = [{"article_id": article.id, "facet": f, "value": v} for f, v in facets_of(record)]
-    if rows:
-        session.execute(insert(ArticleFacet), rows)
-    session.flush()  # facets visible to the case lookup below
-    assign_story(session, article, sketch(text))
-    assign_case(session, article)
+
+
+def index_article(session: Session, article: Article, *, fresh: bool = False) -> None:
+    """Rewrite the article's derived data: columns, facet rows, story and case clusters.
+    `fresh`: inserted in this transaction after index_columns() ran (no rows to replace)."""
+    if not fresh:
+        index_columns(article)
+        session.execute(delete(ArticleFacet).where(ArticleFacet.article_id == article.id))
+    rows = [
+        {"article_id": article.id, "facet": f, "value": v} for f, v in facets_of(article.record)
+    ]
+    insert_rows(session, ArticleFacet, rows)
+    with session.no_autoflush:  # the lookups read other articles; one UPDATE at the end
+        values = sketch(article.search_text or "", folded=True)
+        assign_story(session, article, values, fresh=fresh)
+        assign_case(session, article)

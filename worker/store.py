@@ -11,15 +11,16 @@ from datetime import datetime
 from typing import Any, Literal
 
 import zstandard
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from scrapers.records import ArticleRecord
 from scrapers.serialize import record_to_dict
 from scrapers.urls import canonicalize_url
 from worker.db.models import Article, ArticleRevision, ArticleUrl, Failure, RawPage
+from worker.db.rows import insert_rows
 from worker.dedup import content_hash
-from worker.indexing import index_article
+from worker.indexing import index_article, index_columns
 from worker.notify.events import (
     emit_article_created,
     emit_article_removed,
@@ -63,22 +64,18 @@ def store_raw_page(
 ) -> str:
     """Keep the fetched bytes, compressed, once per distinct content. Returns the sha256."""
     digest = hashlib.sha256(body).hexdigest()
-    existing = session.get(RawPage, digest)
-    if existing is None:
-        session.add(
-            RawPage(
-                sha256=digest,
-                body=_COMPRESSOR.compress(body),
-                codec=RAW_CODEC,
-                size=len(body),
-                url=url,
-                content_type=content_type,
-                fetched_at=fetched_at,
-                parser_version=parser_version,
-            )
-        )
+    connection = session.connection()
+    known = connection.scalar(select(RawPage.sha256).where(RawPage.sha256 == digest))
+    if known is None:
+        row = {
+            "sha256": digest, "body": _COMPRESSOR.compress(body), "codec": RAW_CODEC,
+            "size": len(body), "url": url, "content_type": content_type,
+            "fetched_at": fetched_at, "parser_version": parser_version,
+        }  # fmt: skip
+        insert_rows(session, RawPage, [row])
     else:
-        existing.parser_version = parser_version
+        stmt = update(RawPage).where(RawPage.sha256 == digest)
+        connection.execute(stmt.values(parser_version=parser_version))
     return digest
 
 
@@ -95,7 +92,8 @@ def _add_urls(session: Session, article_id: int, urls: list[str]) -> None:
     wanted = {canonicalize_url(u) for u in urls}
     with session.no_autoflush:
         known = set(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(wanted))))
-    session.add_all(ArticleUrl(url=u, article_id=article_id) for u in sorted(wanted - known))
+    rows = [{"url": u, "article_id": article_id} for u in sorted(wanted - known)]
+    insert_rows(session, ArticleUrl, rows)
 
 
 def _add_revision(session: Session, article: Article, data: dict[str, Any], now: datetime) -> None:
@@ -149,11 +147,12 @@ def create_article(
         updated_at=meta.fetched_at,
     )
     _touch(article, meta)
+    index_columns(article)  # before the INSERT: one UPDATE (clusters) follows, not three
     session.add(article)
     session.flush()
     _add_revision(session, article, data, meta.fetched_at)
     _add_urls(session, article.id, [meta.url, record.canonical_url, record.url])
-    index_article(session, article)
+    index_article(session, article, fresh=True)
     emit_article_created(session, article, meta.fetched_at)
     return StoreResult("created", article.id, 1)
 
