@@ -18,6 +18,8 @@ import copy
 import re
 from dataclasses import dataclass
 
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+
 from scrapers.dom import Element, is_block
 from scrapers.layers.siblings import merge_siblings, widen
 
@@ -59,7 +61,11 @@ _PAGE_TAGS = frozenset({"html", "body", "main", "article"})
 _TEXT_BLOCKS = frozenset({"p", "div", "article", "section", "h1", "h2", "h3", "ul", "table"})
 _MIN_TEXT = 25
 _ENOUGH_TEXT = 250  # characters in the chosen container before a retry is skipped
-_BR = "\x00"  # marks a <br> inside own text
+_BR = "\x00"
+_ENTRIES = etree.XPath(
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' hentry ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' h-entry ')]"
+)  # marks a <br> inside own text
 
 
 @dataclass(slots=True)
@@ -257,8 +263,10 @@ def looks_boilerplate(node: Element) -> bool:
 
 def _layout_wrappers(paragraphs: list[_Paragraph], root: Element) -> set[Element]:
     """Boilerplate-looking boxes that hold most of the page's text are layout wrappers
-    ("l-outer--nav", a <form> around the whole page, "right-sidebar" page variants), and
-    so are class-flagged boxes around the page's <h1> ("with-sidebar-right" columns)."""
+    ("l-outer--nav", a <form> around the whole page, "right-sidebar" page variants) unless
+    the article's headline lies outside them, and so are class-flagged boxes around the
+    page's <h1> ("with-sidebar-right" columns) or around a blog's one post entry (Blogger's
+    "widget Blog" around "post hentry")."""
     total = sum(p.length for p in paragraphs)
     held: dict[Element, int] = {}
     for para in paragraphs:
@@ -271,11 +279,21 @@ def _layout_wrappers(paragraphs: list[_Paragraph], root: Element) -> set[Element
         for box, size in held.items()
         if size * 2 >= total and not _consent(box) and not _beside(box, headline)
     }
-    if heading is not None:
-        wrappers.update(
-            node for node in heading.iterancestors() if node in held and node.tag not in _SKIP_TAGS
-        )
+    for anchor in (heading, _post_entry(root)):
+        if anchor is not None:
+            wrappers.update(
+                node
+                for node in anchor.iterancestors()
+                if node in held and node.tag not in _SKIP_TAGS
+            )
     return wrappers
+
+
+def _post_entry(root: Element) -> Element | None:
+    """The post of a blog page, marked up as a microformat entry ("post hentry" inside
+    Blogger's "widget Blog" box); None when the page lists several."""
+    entries = _ENTRIES(root)
+    return entries[0] if len(entries) == 1 else None
 
 
 def _in_article(heading: Element) -> bool:

@@ -171,3 +171,20 @@ def test_a_sidebar_with_more_text_than_a_short_article_is_not_a_wrapper() -> Non
     )
     texts = _texts(html)
     assert f"{SENTENCE} 0" in texts and not any("About us" in t for t in texts)
+
+
+@pytest.mark.unit
+def test_a_blogger_post_inside_the_blog_widget_is_read() -> None:
+    lines = "<br>".join(f"{SENTENCE} {i}" for i in range(5))
+    archive = "".join(
+        f"<li><a href='/{i}'>An older post of this blog, number {i}</a></li>" for i in range(16)
+    )
+    html = _page(
+        "<div id='header'><h1>My blog</h1></div>"
+        "<div class='widget Blog' id='Blog1'><div class='post hentry'>"
+        f"<h3 class='post-title'>A post</h3><div class='post-body entry-content'>{lines}</div>"
+        "</div></div><div class='widget BlogArchive' id='BlogArchive1'>"
+        f"<div class='widget-content'><ul class='hierarchy'>{archive}</ul></div></div>"
+    )
+    main = find_main_content(load_tree(html))
+    assert main is not None and f"{SENTENCE} 4" in main.text_content()
