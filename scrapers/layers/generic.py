@@ -18,9 +18,7 @@ import copy
 import re
 from dataclasses import dataclass
 
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
-
-from scrapers.dom import Element, is_block
+from scrapers.dom import Element, is_block, select
 from scrapers.layers.siblings import merge_siblings, widen
 
 _CANDIDATE_TAGS = frozenset({"p", "div", "td", "pre", "li", "section", "article", "span"})
@@ -61,11 +59,7 @@ _PAGE_TAGS = frozenset({"html", "body", "main", "article"})
 _TEXT_BLOCKS = frozenset({"p", "div", "article", "section", "h1", "h2", "h3", "ul", "table"})
 _MIN_TEXT = 25
 _ENOUGH_TEXT = 250  # characters in the chosen container before a retry is skipped
-_BR = "\x00"
-_ENTRIES = etree.XPath(
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' hentry ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' h-entry ')]"
-)  # marks a <br> inside own text
+_BR = "\x00"  # marks a <br> inside own text
 
 
 @dataclass(slots=True)
@@ -292,7 +286,7 @@ def _layout_wrappers(paragraphs: list[_Paragraph], root: Element) -> set[Element
 def _post_entry(root: Element) -> Element | None:
     """The post of a blog page, marked up as a microformat entry ("post hentry" inside
     Blogger's "widget Blog" box); None when the page lists several."""
-    entries = _ENTRIES(root)
+    entries = select(root, ".hentry, .h-entry")
     return entries[0] if len(entries) == 1 else None
 
 
@@ -352,7 +346,7 @@ def _own_text(el: Element) -> str:
 def _inline_text(el: Element) -> str:
     """Text of an inline element, without the scripts and styles inside it (a <style>
     inside a <span>: CSS-in-JS skeletons)."""
-    if next(el.iter(*_CODE), None) is None:
+    if not len(el) or next(el.iter(*_CODE), None) is None:
         return str(el.text_content())
     parts = [el.text or ""]
     for child in el:
