@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import Session
 
 from scrapers.records import ArticleRecord, FeedItem
@@ -46,15 +46,19 @@ def record_identity(record: ArticleRecord, fetched_url: str) -> str:
 
 
 def find_article(session: Session, identity: str, urls: list[str]) -> Article | None:
-    """The stored article with this identity, or one already reached through any of `urls`."""
-    found = session.scalars(select(Article).where(Article.identity == identity)).first()
-    if found is not None:
-        return found
+    """The stored article with this identity, or one already reached through any of `urls`
+    (one statement: an identity match first, else a URL alias)."""
     canon = sorted({canonicalize_url(u) for u in urls})
-    if not canon:
-        return None
-    alias = session.scalars(select(ArticleUrl).where(ArticleUrl.url.in_(canon))).first()
-    return None if alias is None else session.get(Article, alias.article_id)
+    by_identity = select(literal(0).label("rank"), Article.id.label("id")).where(
+        Article.identity == identity
+    )
+    lookups = [by_identity]
+    if canon:
+        by_url = select(literal(1).label("rank"), ArticleUrl.article_id.label("id"))
+        lookups.append(by_url.where(ArticleUrl.url.in_(canon)))
+    stmt = union_all(*lookups).order_by("rank").limit(1)
+    found = session.execute(stmt).first()
+    return None if found is None else session.get(Article, found.id)
 
 
 def find_for_item(session: Session, item: FeedItem) -> Article | None:
