@@ -23,10 +23,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import lxml.html
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e.helpers import ingest_context, make_settings, write_source
-from tests.fixtures.corpus_site import populate_news_site
+from tests.fixtures.corpus_site import make_spec, populate_news_site, render
 from tests.fixtures.site import FixtureSite
 from worker.pipeline import run_source
 
@@ -57,6 +59,18 @@ def _run(ctx: Any, source: Any) -> tuple[Any, float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     summary = run_source(ctx, source)
     return summary, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _lxml_reference(dense: bool) -> float:
+    """CPU ms to build an lxml.html tree of one of the site's pages: the issue's cost floor
+    ("about 1 ms" on the reference machine), printed so figures from a slower or busier
+    machine can be put in proportion."""
+    pages = [render(make_spec("/r", "http://bench.test", i, 0, dense=dense)) for i in range(8)]
+    start = time.process_time()
+    for _ in range(5):
+        for page in pages:
+            lxml.html.document_fromstring(page)
+    return 1000 * (time.process_time() - start) / (5 * len(pages))
 
 
 def main() -> None:
@@ -98,6 +112,9 @@ def main() -> None:
         print(f"  CPU ms/article {stage:<9} {1000 * timings.get(stage, 0.0) / n:.2f}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS                {peak_mb:.0f} MB")
+    print(
+        f"reference: lxml.html tree of one of these pages {_lxml_reference(args.dense):.2f} ms CPU"
+    )
     print(
         f"no-change re-run        created {second.created}, updated {second.updated}, "
         f"requests {requests2}, wall {1000 * wall2:.1f} ms, CPU {1000 * cpu2:.1f} ms"
