@@ -123,22 +123,17 @@ def line_breaks(prep: Prepared) -> tuple[int, ...]:
         visible = p._visible
         if "\n" not in visible and "\r" not in visible:
             return ()
+        # The lines with text, whitespace-collapsed, are joined by one space in `clean`.
+        lines = visible.replace("\r", "\n").split("\n")
+        lengths = [len(" ".join(words)) for line in lines if (words := line.split())]
         out: list[int] = []
-        pos = 0  # offset in clean
-        stripped = visible.strip()
-        last = 0
-        for m in _WS_RUN.finditer(stripped):
-            pos += m.start() - last
-            if "\n" in m.group() or "\r" in m.group():
-                out.append(pos)
-            pos += 1
-            last = m.end()
+        pos = -1
+        for length in lengths[:-1]:
+            pos += length + 1
+            out.append(pos)
         return tuple(out)
 
     return memoised(prep, "line_breaks", compute)
-
-
-_WS_RUN = re.compile(r"\s+")
 
 
 def cue_starts(prep: Prepared, cues: re.Pattern[str]) -> list[int] | None:
