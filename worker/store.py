@@ -88,26 +88,25 @@ def load_raw_page(session: Session, digest: str) -> bytes | None:
     return _DECOMPRESSOR.decompress(page.body)
 
 
-def _add_urls(session: Session, article_id: int, urls: list[str]) -> None:
+def _add_urls(session: Session, article_id: int, urls: list[str], *, fresh: bool = False) -> None:
+    """Alias rows for `urls` not stored yet (`fresh`: find_article just found none of them)."""
     wanted = {canonicalize_url(u) for u in urls}
-    with session.no_autoflush:
-        known = set(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(wanted))))
+    known: set[str] = set()
+    if not fresh:
+        with session.no_autoflush:
+            known.update(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(wanted))))
     rows = [{"url": u, "article_id": article_id} for u in sorted(wanted - known)]
     insert_rows(session, ArticleUrl, rows)
 
 
 def _add_revision(session: Session, article: Article, data: dict[str, Any], now: datetime) -> None:
-    session.add(
-        ArticleRevision(
-            article_id=article.id,
-            revision=article.revision,
-            content_hash=article.content_hash,
-            record=data,
-            parser_version=article.parser_version,
-            raw_sha256=article.raw_sha256,
-            created_at=now,
-        )
-    )
+    row = {
+        "article_id": article.id, "revision": article.revision,
+        "content_hash": article.content_hash, "record": data,
+        "parser_version": article.parser_version, "raw_sha256": article.raw_sha256,
+        "created_at": now,
+    }  # fmt: skip
+    insert_rows(session, ArticleRevision, [row])
 
 
 def _touch(article: Article, meta: PageMeta) -> None:
@@ -151,7 +150,7 @@ def create_article(
     session.add(article)
     session.flush()
     _add_revision(session, article, data, meta.fetched_at)
-    _add_urls(session, article.id, [meta.url, record.canonical_url, record.url])
+    _add_urls(session, article.id, [meta.url, record.canonical_url, record.url], fresh=True)
     index_article(session, article, fresh=True)
     emit_article_created(session, article, meta.fetched_at)
     return StoreResult("created", article.id, 1)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from worker.db.models import Article, Event
+from worker.db.rows import insert_rows
 
 EVENT_TYPES = (
     "article.created",
@@ -37,20 +38,17 @@ def emit(
     source_key: str | None = None,
     article_id: int | None = None,
     revision: int | None = None,
-) -> Event:
+) -> str:
+    """Add the event row to the session's transaction; returns its event_id."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type}")
-    event = Event(
-        event_id=f"evt_{uuid.uuid4().hex}",
-        type=event_type,
-        occurred_at=now,
-        source_key=source_key,
-        article_id=article_id,
-        revision=revision,
-        payload=payload,
-    )
-    session.add(event)
-    return event
+    event_id = f"evt_{uuid.uuid4().hex}"
+    row = {
+        "event_id": event_id, "type": event_type, "occurred_at": now, "source_key": source_key,
+        "article_id": article_id, "revision": revision, "payload": payload,
+    }  # fmt: skip
+    insert_rows(session, Event, [row])
+    return event_id
 
 
 def article_payload(article: Article) -> dict[str, Any]:
