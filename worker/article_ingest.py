@@ -114,7 +114,7 @@ def _store(
     with transaction(ctx.sessions) as session:
         raw_sha = store_raw_page(
             session, page.body, url=page.final_url, content_type=page.content_type,
-            fetched_at=ctx.clock(), parser_version=PARSER_VERSION,
+            fetched_at=ctx.clock(), parser_version=PARSER_VERSION, sha256=page.content_hash,
         )  # fmt: skip
         meta = _meta(page, raw_sha, hint, ctx)
         identity = record_identity(record, page.final_url)

@@ -61,9 +61,11 @@ def store_raw_page(
     content_type: str | None,
     fetched_at: datetime,
     parser_version: str,
+    sha256: str | None = None,
 ) -> str:
-    """Keep the fetched bytes, compressed, once per distinct content. Returns the sha256."""
-    digest = hashlib.sha256(body).hexdigest()
+    """Keep the fetched bytes, compressed, once per distinct content. Returns the sha256
+    (`sha256`: the body's digest when the fetcher already computed it)."""
+    digest = sha256 or hashlib.sha256(body).hexdigest()
     connection = session.connection()
     known = connection.scalar(select(RawPage.sha256).where(RawPage.sha256 == digest))
     if known is None:
