@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import SKETCH_SIZE, similarity
@@ -35,6 +35,35 @@ ROW_LIMIT = 500  # most recent index rows read per lookup
 MAX_CANDIDATES = 10
 MAX_KEYS = 12  # case blocking keys used per lookup
 
+# Statements are built once with bind parameters: building one per call (an IN list of 32
+# literals, a cache key over them) cost several times what running it does.
+_HOLDERS = (
+    select(ArticleSketch.article_id)
+    .where(
+        ArticleSketch.hash.in_(bindparam("values", expanding=True)),
+        ArticleSketch.article_id != bindparam("me"),
+    )
+    .order_by(ArticleSketch.article_id.desc())
+    .limit(ROW_LIMIT)
+)
+_SKETCHES = select(ArticleSketch.article_id, ArticleSketch.hash).where(
+    ArticleSketch.article_id.in_(bindparam("ids", expanding=True))
+)
+_DROP_SKETCH = delete(ArticleSketch).where(ArticleSketch.article_id == bindparam("me"))
+_CASE_KEYS = (
+    select(ArticleFacet.article_id)
+    .where(
+        ArticleFacet.facet == "case_key",
+        ArticleFacet.value.in_(bindparam("keys", expanding=True)),
+        ArticleFacet.article_id != bindparam("me"),
+    )
+    .order_by(ArticleFacet.article_id.desc())
+    .limit(ROW_LIMIT)
+)
+_CASES = select(Article.id, Article.case_id, Article.record["police"]["case"]).where(
+    Article.id.in_(bindparam("ids", expanding=True))
+)
+
 
 def _recent_holders(session: Session, article_id: int, values: Iterable[int]) -> Counter[int]:
     """How many of `values` each recent article holds, over the most recent ROW_LIMIT
@@ -42,21 +71,12 @@ def _recent_holders(session: Session, article_id: int, values: Iterable[int]) ->
     wanted = list(values)
     if not wanted:
         return Counter()
-    stmt = (
-        select(ArticleSketch.article_id)
-        .where(ArticleSketch.hash.in_(wanted), ArticleSketch.article_id != article_id)
-        .order_by(ArticleSketch.article_id.desc())
-        .limit(ROW_LIMIT)
-    )
-    return Counter(session.scalars(stmt))
+    return Counter(session.scalars(_HOLDERS, {"values": wanted, "me": article_id}))
 
 
 def _sketches(session: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
     found: dict[int, list[int]] = {i: [] for i in ids}
-    stmt = select(ArticleSketch.article_id, ArticleSketch.hash).where(
-        ArticleSketch.article_id.in_(ids)
-    )
-    for article_id, value in session.execute(stmt):
+    for article_id, value in session.execute(_SKETCHES, {"ids": ids}):
         found[article_id].append(value)
     return {i: tuple(sorted(v)) for i, v in found.items()}
 
@@ -67,7 +87,7 @@ def assign_story(
     """Store the article's sketch and set its story_id; returns the story id. `fresh`: the
     article was inserted in this transaction (no sketch rows to replace)."""
     if not fresh:
-        session.execute(delete(ArticleSketch).where(ArticleSketch.article_id == article.id))
+        session.execute(_DROP_SKETCH, {"me": article.id})
     insert_rows(
         session, ArticleSketch, [{"article_id": article.id, "hash": h} for h in set(values)]
     )
@@ -106,17 +126,7 @@ def _case_candidates(session: Session, article_id: int, keys: Iterable[str]) -> 
     strongest = sorted(keys, key=_key_strength)[:MAX_KEYS]
     if not strongest:
         return set()
-    stmt = (
-        select(ArticleFacet.article_id)
-        .where(
-            ArticleFacet.facet == "case_key",
-            ArticleFacet.value.in_(strongest),
-            ArticleFacet.article_id != article_id,
-        )
-        .order_by(ArticleFacet.article_id.desc())
-        .limit(ROW_LIMIT)
-    )
-    return set(session.scalars(stmt))
+    return set(session.scalars(_CASE_KEYS, {"keys": strongest, "me": article_id}))
 
 
 def _key_strength(key: str) -> tuple[int, str]:
@@ -133,10 +143,10 @@ def assign_case(session: Session, article: Article) -> int | None:
         article.case_id = None
         return None
     ids = _case_candidates(session, article.id, mine.blocking_keys)
-    case_field = Article.record["police"]["case"]
-    stmt = select(Article.id, Article.case_id, case_field).where(Article.id.in_(ids))
     best: tuple[float, int] | None = None
-    for other_id, other_case, features in session.execute(stmt) if ids else ():
+    for other_id, other_case, features in (
+        session.execute(_CASES, {"ids": list(ids)}) if ids else ()
+    ):
         theirs = _features(features)
         if theirs is None or not same_case(mine, theirs):
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from scrapers.records import ArticleRecord, FeedItem
@@ -45,19 +45,26 @@ def record_identity(record: ArticleRecord, fetched_url: str) -> str:
     return article_identity(fetched_url)
 
 
+# Built once (see worker.clusters): an identity match first, else a URL alias.
+_FIND = (
+    union_all(
+        select(literal(0).label("rank"), Article.id.label("id")).where(
+            Article.identity == bindparam("identity")
+        ),
+        select(literal(1).label("rank"), ArticleUrl.article_id.label("id")).where(
+            ArticleUrl.url.in_(bindparam("urls", expanding=True))
+        ),
+    )
+    .order_by("rank")
+    .limit(1)
+)
+
+
 def find_article(session: Session, identity: str, urls: list[str]) -> Article | None:
     """The stored article with this identity, or one already reached through any of `urls`
-    (one statement: an identity match first, else a URL alias)."""
+    (one statement)."""
     canon = sorted({canonicalize_url(u) for u in urls})
-    by_identity = select(literal(0).label("rank"), Article.id.label("id")).where(
-        Article.identity == identity
-    )
-    lookups = [by_identity]
-    if canon:
-        by_url = select(literal(1).label("rank"), ArticleUrl.article_id.label("id"))
-        lookups.append(by_url.where(ArticleUrl.url.in_(canon)))
-    stmt = union_all(*lookups).order_by("rank").limit(1)
-    found = session.execute(stmt).first()
+    found = session.execute(_FIND, {"identity": identity, "urls": canon}).first()
     return None if found is None else session.get(Article, found.id)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import sketch
@@ -20,6 +20,7 @@ from worker.db.models import Article, ArticleFacet
 from worker.db.rows import insert_rows
 
 MAX_FACET = 300
+_DROP_FACETS = delete(ArticleFacet).where(ArticleFacet.article_id == bindparam("me"))
 
 
 def record_text(record: dict[str, Any]) -> str:
@@ -86,7 +87,7 @@ def index_article(session: Session, article: Article, *, fresh: bool = False) ->
     `fresh`: inserted in this transaction after index_columns() ran (no rows to replace)."""
     if not fresh:
         index_columns(article)
-        session.execute(delete(ArticleFacet).where(ArticleFacet.article_id == article.id))
+        session.execute(_DROP_FACETS, {"me": article.id})
     rows = [
         {"article_id": article.id, "facet": f, "value": v} for f, v in facets_of(article.record)
     ]

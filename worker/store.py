@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import zstandard
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from scrapers.records import ArticleRecord
@@ -32,6 +32,12 @@ Outcome = Literal["created", "updated", "unchanged"]
 RAW_CODEC = "zstd"
 _COMPRESSOR = zstandard.ZstdCompressor(level=3)
 _DECOMPRESSOR = zstandard.ZstdDecompressor()
+_RAW_KNOWN = select(RawPage.sha256).where(RawPage.sha256 == bindparam("digest"))
+_RAW_REREAD = (
+    update(RawPage)
+    .where(RawPage.sha256 == bindparam("digest"))
+    .values(parser_version=bindparam("version"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +73,7 @@ def store_raw_page(
     (`sha256`: the body's digest when the fetcher already computed it)."""
     digest = sha256 or hashlib.sha256(body).hexdigest()
     connection = session.connection()
-    known = connection.scalar(select(RawPage.sha256).where(RawPage.sha256 == digest))
+    known = connection.scalar(_RAW_KNOWN, {"digest": digest})
     if known is None:
         row = {
             "sha256": digest, "body": _COMPRESSOR.compress(body), "codec": RAW_CODEC,
@@ -76,8 +82,7 @@ def store_raw_page(
         }  # fmt: skip
         insert_rows(session, RawPage, [row])
     else:
-        stmt = update(RawPage).where(RawPage.sha256 == digest)
-        connection.execute(stmt.values(parser_version=parser_version))
+        connection.execute(_RAW_REREAD, {"digest": digest, "version": parser_version})
     return digest
 
 
