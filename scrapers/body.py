@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from scrapers.blocks import Block, walk_blocks
 from scrapers.bylines import Byline, looks_like_byline, parse_byline
 from scrapers.captions import take_captions
-from scrapers.dom import Element, class_tokens, element_text, is_block, select
+from scrapers.dom import Element, class_tokens, element_text, is_block, select, tree_changed
 from scrapers.layers.generic import CONSENT
 from scrapers.records import Caption
 from scrapers.text import fold_key
@@ -175,6 +175,8 @@ def remove_junk(root: Element, drop: tuple[str, ...] = ()) -> None:
     for el in doomed:
         if el is not root and el.getparent() is not None:
             _drop_keep_tail(el)
+    if doomed:
+        tree_changed(root)
 
 
 def _text_size(el: Element) -> int:

@@ -9,7 +9,7 @@ Out: captions in document order — the text as printed, credits included ("Ản
 
 from __future__ import annotations
 
-from scrapers.dom import Element, element_text, first_image, select
+from scrapers.dom import Element, element_text, first_image, select, tree_changed
 from scrapers.records import Caption
 
 CAPTION_SELECTORS: tuple[str, ...] = (
@@ -55,6 +55,8 @@ def take_captions(root: Element, base_url: str, extra: tuple[str, ...] = ()) -> 
         parent = el.getparent()
         if parent is not None:
             _remove(el, parent)
+    if doomed:
+        tree_changed(root)
     return captions
 
 

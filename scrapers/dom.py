@@ -23,6 +23,7 @@ from lxml.cssselect import CSSSelector  # type: ignore[import-untyped, unused-ig
 from lxml.etree import ParserError  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement as Element  # type: ignore[import-untyped, unused-ignore]
 
+from scrapers.cssindex import Chain, Index, compile_selector
 from scrapers.encoding import decode_html
 from scrapers.errors import ArticleParseError
 from scrapers.text import clean_text
@@ -39,6 +40,7 @@ __all__ = [
     "load_tree",
     "select",
     "select_first",
+    "tree_changed",
     "unescape_twice",
 ]
 
@@ -85,8 +87,6 @@ _BLOCK_TAGS = frozenset(
 _BRACKETS = re.compile(r"\[[^\]]*\]|'[^']*'|\"[^\"]*\"")
 _NEGATION = re.compile(r":not\([^)]*\)")
 _TOKEN = re.compile(r"[.#]-?[_a-zA-Z][\w-]*")
-_CLASSES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
-_IDS = etree.XPath("descendant-or-self::*/@id", smart_strings=False)
 _IMG_ATTRS = ("data-original", "data-src", "data-lazy-src", "data-srcset", "src")
 
 
@@ -139,18 +139,38 @@ def _compiled(selector: str) -> CSSSelector:
 
 
 def select(root: Element, selector: str) -> list[Element]:
-    """CSS select; a malformed selector (from a source file) selects nothing. Selectors
-    naming a class or id the tree does not have are answered without running them."""
+    """CSS select; a malformed selector (from a source file) selects nothing. Results come
+    from the tree's index (scrapers.cssindex) when it answers the selector, else from the
+    XPath, which is not run when the selector names a class or id the tree does not have.
+    A tree changed after a select must be reported with tree_changed() before the next."""
     try:
         compiled = _compiled(selector)
     except (SyntaxError, ValueError):
         return []
+    index = _index(root)
+    found = index.results.get(selector)
+    if found is None:
+        found = index.results[selector] = _run(index, compiled, selector)
+    return list(found)
+
+
+def _run(index: Index, compiled: CSSSelector, selector: str) -> list[Element]:
+    chains = _chains(selector)
+    if chains is not None:
+        found = index.select(chains)
+        if found is not None:
+            return found
     hints = _hints(selector)
     if hints is not None:
-        present = _tree_tokens(root)
+        present = index.tokens()
         if not any(alternative <= present for alternative in hints):
             return []
-    return [el for el in compiled(root) if isinstance(el.tag, str)]
+    return [el for el in compiled(index.root) if isinstance(el.tag, str)]
+
+
+@lru_cache(maxsize=512)
+def _chains(selector: str) -> tuple[Chain, ...] | None:
+    return compile_selector(selector)
 
 
 @lru_cache(maxsize=512)
@@ -167,19 +187,25 @@ def _hints(selector: str) -> tuple[frozenset[str], ...] | None:
     return tuple(required)
 
 
-def _tree_tokens(root: Element) -> frozenset[str]:
-    """ ".class" and "#id" tokens in the tree, lower-cased; the last three trees' are kept
-    (a parse selects many times on the page and on its body copy, which are only ever
-    pruned after, so the kept tokens stay a superset)."""
-    cache: list[tuple[Element, frozenset[str]]] = getattr(_LOCAL, "tokens", [])
-    for cached_root, cached in cache:
-        if cached_root is root:
+def _index(root: Element) -> Index:
+    """The tree's selector index; the last three trees' are kept (a parse selects many
+    times on the page and on its body copy)."""
+    cache: list[Index] = getattr(_LOCAL, "indexes", [])
+    for cached in cache:
+        if cached.root is root:
             return cached
-    found = {f".{t}" for v in _CLASSES(root) for t in v.lower().split()}
-    found.update(f"#{v.strip().lower()}" for v in _IDS(root))
-    tokens = frozenset(found)
-    _LOCAL.tokens = [(root, tokens), *cache[:2]]  # the page, its body copy, one more
-    return tokens
+    index = Index(root)
+    _LOCAL.indexes = [index, *cache[:2]]  # the page, its body copy, one more
+    return index
+
+
+def tree_changed(root: Element) -> None:
+    """Elements were removed from the tree `root` belongs to (the only change a tree
+    that was selected on may have): its indexes forget remembered selects."""
+    document = root.getroottree().getroot()
+    for index in getattr(_LOCAL, "indexes", []):
+        if index.root.getroottree().getroot() is document:
+            index.changed()
 
 
 def select_first(root: Element, selectors: tuple[str, ...]) -> list[Element]:
