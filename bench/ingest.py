@@ -31,6 +31,7 @@ from tests.e2e.helpers import ingest_context, make_settings, write_source
 from tests.fixtures.corpus_site import make_spec, populate_news_site, render
 from tests.fixtures.site import FixtureSite
 from worker.pipeline import run_source
+from worker.warmup import warm_up
 
 
 def _serve(count: int, dense: bool, ready: Any, stop: Any, counts: Any) -> None:
@@ -93,6 +94,7 @@ def main() -> None:
         settings = make_settings(Path(tmp), db, fetch_timeout_seconds=30.0)
         source = write_source(settings, "bench", _source_toml(base, args.articles))
         with ingest_context(settings) as (ctx, _runtime):
+            warm_up()  # as `newsworker ingest` and the Celery worker do before the first article
             first, wall, cpu = _run(ctx, source)
             timings = dict(ctx.timings.cpu_seconds)
             time.sleep(0.2)

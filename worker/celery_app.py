@@ -11,7 +11,7 @@ import fcntl
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from kombu.connection import Connection
 
 from worker.errors import SettingsError
@@ -114,6 +114,15 @@ def create_app(settings: Settings | None = None) -> Celery:
 
 
 app = create_app()
+
+
+@worker_init.connect
+def _warm_up_before_fork(**_: Any) -> None:
+    """Load the structuring tables and freeze the heap in the main process, before the
+    pool forks (worker.warmup)."""
+    from worker.warmup import warm_up
+
+    warm_up()
 
 
 @worker_process_init.connect

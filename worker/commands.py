@@ -26,6 +26,7 @@ from worker.pipeline import SourceRunSummary, run_source
 from worker.progress import ProgressLine
 from worker.settings import Settings
 from worker.sources import SourceConfig
+from worker.warmup import warm_up
 
 
 def _pick_sources(settings: Settings, keys: list[str]) -> tuple[list[SourceConfig], list[str]]:
@@ -49,6 +50,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print("newsworker: no source to ingest", file=sys.stderr)
         return 1
     runtime = open_runtime(settings)
+    warm_up()
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.json else None
     with Fetcher(settings) as fetcher:
         ctx = IngestContext(settings, runtime.sessions, fetcher)
