@@ -177,7 +177,8 @@ def _attr_test(attrib: Attrib) -> AttrTest | None:
 
 
 _CLASS_VALUES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
-_WITH_CLASS = etree.XPath("descendant-or-self::*[@class]")
+_ID_VALUES = etree.XPath("descendant-or-self::*/@id", smart_strings=False)
+_COMMON_TAGS = frozenset({"a", "div", "p", "span", "li", "img", "td", "tr", "ul", "section"})
 
 
 @lru_cache(maxsize=256)
@@ -196,17 +197,24 @@ class Index:
     results: dict[str, list[Element]] = field(default_factory=dict)
     pruned: bool = False
     _class_values: list[str] | None = None
-    _class_elements: list[Element] | None = None
     _class_blob: str = ""
-    _class_starts: list[int] = field(default_factory=list)
+    _class_starts: list[int] | None = None
     _by_attr: dict[str, list[Element]] = field(default_factory=dict)
-    _by_id: dict[str, list[Element]] | None = None
+    _id_values: list[str] | None = None
     _tokens: frozenset[str] | None = None
 
     def changed(self) -> None:
-        """Elements were removed from the tree: forget results, check listed elements."""
+        """Elements were removed from the tree: forget results; listed elements are checked
+        from now on. A value list without its element list (or the reverse) is dropped, so
+        that both are read again together (aligned) from the changed tree."""
         self.results.clear()
         self.pruned = True
+        if self._class_values is None or "class" not in self._by_attr:
+            self._class_values, self._class_starts = None, None
+            self._by_attr.pop("class", None)
+        if self._id_values is None or "id" not in self._by_attr:
+            self._id_values = None
+            self._by_attr.pop("id", None)
 
     def class_values(self) -> list[str]:
         if self._class_values is None:
@@ -218,7 +226,7 @@ class Index:
         selectors answered by XPath)."""
         if self._tokens is None:
             found = {f".{t}" for v in self.class_values() for t in v.lower().split()}
-            found.update(f"#{v.strip().lower()}" for v in self.by_id())
+            found.update(f"#{v.strip().lower()}" for v in self.id_values())
             self._tokens = frozenset(found)
         return self._tokens
 
@@ -228,30 +236,38 @@ class Index:
             found = self._by_attr[name] = _with_attribute(name)(self.root)
         return found
 
-    def by_id(self) -> dict[str, list[Element]]:
-        if self._by_id is None:
-            self._by_id = {}
-            for el in self.with_attribute("id"):
-                self._by_id.setdefault(el.get("id"), []).append(el)
-        return self._by_id
+    def id_values(self) -> list[str]:
+        if self._id_values is None:
+            self._id_values = _ID_VALUES(self.root)
+        return self._id_values
 
-    def with_class(self, token: str) -> list[Element]:
-        """Elements whose class attribute holds `token` (found in all class values joined
-        into one string, so that only the elements holding the text are looked at)."""
+    def with_id(self, wanted: str) -> list[Element]:
+        values = self.id_values()
+        if wanted not in values:
+            return []
+        elements = self.with_attribute("id")
+        return [el for el, value in zip(elements, values, strict=True) if value == wanted]
+
+    def with_class(self, text: str, *, token: bool = True) -> list[Element]:
+        """Elements whose class attribute holds `text` as a token (or, token=False, as a
+        substring), found in all class values joined into one string so that only the
+        values holding the text are looked at."""
         values = self.class_values()
-        if self._class_elements is None:
-            self._class_elements = _WITH_CLASS(self.root)
+        if self._class_starts is None:
             self._class_blob = "\0".join(values)
             self._class_starts = list(accumulate((len(v) + 1 for v in values[:-1]), initial=0))
-        elements, blob, starts = self._class_elements, self._class_blob, self._class_starts
-        found: list[Element] = []
-        at = blob.find(token)
+        blob, starts = self._class_blob, self._class_starts
+        hits: list[int] = []
+        at = blob.find(text) if text else -1
         while at != -1:
             i = bisect_right(starts, at) - 1
-            if token in xml_tokens(values[i]):
-                found.append(elements[i])
-            at = blob.find(token, starts[i + 1]) if i + 1 < len(starts) else -1
-        return found
+            if not token or text in xml_tokens(values[i]):
+                hits.append(i)
+            at = blob.find(text, starts[i + 1]) if i + 1 < len(starts) else -1
+        if not hits:
+            return []
+        elements = self.with_attribute("class")
+        return [elements[i] for i in hits]
 
     def select(self, chains: tuple[Chain, ...]) -> list[Element] | None:
         """The matches; None when several comma alternatives match (their union in
@@ -282,16 +298,23 @@ class Index:
         """Listed elements every match is among (in the tree); None when the compound is
         better answered by walking the tree for its tag."""
         if compound.ids:
-            found = self.by_id().get(compound.ids[0], [])
+            found = self.with_id(compound.ids[0])
         elif compound.classes:
             found = self.with_class(compound.classes[0])
-        elif compound.tag is None and compound.attrs:
-            found = self.with_attribute(compound.attrs[0].name)
+        elif compound.attrs and (compound.tag is None or compound.tag in _COMMON_TAGS):
+            found = self._with(compound.attrs[0])
         else:
             return None
         if self.pruned:
             return [el for el in found if _attached(el, self.root)]
         return found
+
+    def _with(self, test: AttrTest) -> list[Element]:
+        """Elements having the attribute; for a class value test, only those whose class
+        holds the value."""
+        if test.name != "class" or test.operator == "exists" or not test.value:
+            return self.with_attribute(test.name)
+        return self.with_class(test.value, token=test.operator == "~=")
 
     def _below(self, current: list[Element], combinator: str, compound: Compound) -> list[Element]:
         """Elements matching `compound` that are descendants (" ") or children (">") of an
