@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Executable, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import SKETCH_SIZE, similarity
@@ -65,18 +65,28 @@ _CASES = select(Article.id, Article.case_id, Article.record["police"]["case"]).w
 )
 
 
+def _rows(session: Session, stmt: Executable, **params: Any) -> list[tuple[Any, ...]]:
+    """Run a prebuilt lookup on the session's connection: plain rows, without the ORM's
+    per-row loading (a holders lookup returns up to ROW_LIMIT rows)."""
+    return [tuple(row) for row in session.connection().execute(stmt, params)]
+
+
+def _ids(session: Session, stmt: Executable, **params: Any) -> list[int]:
+    return [int(value) for value in session.connection().execute(stmt, params).scalars()]
+
+
 def _recent_holders(session: Session, article_id: int, values: Iterable[int]) -> Counter[int]:
     """How many of `values` each recent article holds, over the most recent ROW_LIMIT
     matching rows (one index range read; syndicated copies appear within days)."""
     wanted = list(values)
     if not wanted:
         return Counter()
-    return Counter(session.scalars(_HOLDERS, {"values": wanted, "me": article_id}))
+    return Counter(_ids(session, _HOLDERS, values=wanted, me=article_id))
 
 
 def _sketches(session: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
     found: dict[int, list[int]] = {i: [] for i in ids}
-    for article_id, value in session.execute(_SKETCHES, {"ids": ids}):
+    for article_id, value in _rows(session, _SKETCHES, ids=ids):
         found[article_id].append(value)
     return {i: tuple(sorted(v)) for i, v in found.items()}
 
@@ -87,7 +97,7 @@ def assign_story(
     """Store the article's sketch and set its story_id; returns the story id. `fresh`: the
     article was inserted in this transaction (no sketch rows to replace)."""
     if not fresh:
-        session.execute(_DROP_SKETCH, {"me": article.id})
+        session.connection().execute(_DROP_SKETCH, {"me": article.id})
     insert_rows(
         session, ArticleSketch, [{"article_id": article.id, "hash": h} for h in set(values)]
     )
@@ -126,7 +136,7 @@ def _case_candidates(session: Session, article_id: int, keys: Iterable[str]) -> 
     strongest = sorted(keys, key=_key_strength)[:MAX_KEYS]
     if not strongest:
         return set()
-    return set(session.scalars(_CASE_KEYS, {"keys": strongest, "me": article_id}))
+    return set(_ids(session, _CASE_KEYS, keys=strongest, me=article_id))
 
 
 def _key_strength(key: str) -> tuple[int, str]:
@@ -144,9 +154,8 @@ def assign_case(session: Session, article: Article) -> int | None:
         return None
     ids = _case_candidates(session, article.id, mine.blocking_keys)
     best: tuple[float, int] | None = None
-    for other_id, other_case, features in (
-        session.execute(_CASES, {"ids": list(ids)}) if ids else ()
-    ):
+    cases = _rows(session, _CASES, ids=list(ids)) if ids else ()
+    for other_id, other_case, features in cases:
         theirs = _features(features)
         if theirs is None or not same_case(mine, theirs):
             continue

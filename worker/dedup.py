@@ -64,7 +64,7 @@ def find_article(session: Session, identity: str, urls: list[str]) -> Article | 
     """The stored article with this identity, or one already reached through any of `urls`
     (one statement)."""
     canon = sorted({canonicalize_url(u) for u in urls})
-    found = session.execute(_FIND, {"identity": identity, "urls": canon}).first()
+    found = session.connection().execute(_FIND, {"identity": identity, "urls": canon}).first()
     return None if found is None else session.get(Article, found.id)
 
 

@@ -87,7 +87,7 @@ def index_article(session: Session, article: Article, *, fresh: bool = False) ->
     `fresh`: inserted in this transaction after index_columns() ran (no rows to replace)."""
     if not fresh:
         index_columns(article)
-        session.execute(_DROP_FACETS, {"me": article.id})
+        session.connection().execute(_DROP_FACETS, {"me": article.id})
     rows = [
         {"article_id": article.id, "facet": f, "value": v} for f, v in facets_of(article.record)
     ]
