@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
 from scrapers.police.lexicon import UP
 from scrapers.police.model import PersonRole
+from scrapers.police.prep import Prepared, memoised
 
 # One level of nested parentheses: "(SN 2001, trú tại xã X (huyện Y cũ))".
 _PAREN = re.compile(r"\s*\((?P<body>(?:[^()]|\([^()]{0,80}\)){1,240})\)")
@@ -25,12 +27,22 @@ _RES_END = re.compile(
     r"\s+(?:về|để|đã|bị|có|là|vì|do|cùng|thì|và|đang|đi|sử dụng|điều khiển|"
     r"thực hiện|chiếm|gây|bỏ|mang|vận chuyển|tàng trữ|mua bán)\s|;"
 )
-_ROLE_BEFORE = re.compile(
-    r"(?i:(?P<wanted>truy nã)|(?P<defendant>bị cáo|xét xử|tuyên án|phiên tòa)"
-    r"|(?P<accused>bị can|khởi tố|bắt tạm giam|tạm giam)"
-    r"|(?P<victim>nạn nhân|bị hại|tử vong|thiệt mạng|mắc kẹt|đuối nước|gặp nạn|bị nạn)"
-    r"|(?P<suspect>đối tượng|bắt giữ|bắt quả tang|bắt\b|tạm giữ|nghi phạm|đầu thú))"
-)
+# Role cues before a mention, by role; at one place the first role listed wins.
+_ROLE_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("wanted", ("truy nã",)),
+    ("defendant", ("bị cáo", "xét xử", "tuyên án", "phiên tòa")),
+    ("accused", ("bị can", "khởi tố", "bắt tạm giam", "tạm giam")),
+    ("victim", ("nạn nhân", "bị hại", "tử vong", "thiệt mạng", "mắc kẹt", "đuối nước", "gặp nạn",
+                "bị nạn")),
+    ("suspect", ("đối tượng", "bắt giữ", "bắt quả tang", r"bắt\b", "tạm giữ", "nghi phạm",
+                 "đầu thú")),
+)  # fmt: skip
+_ROLE_ALTS = "|".join(f"(?P<{role}>{'|'.join(cues)})" for role, cues in _ROLE_CUES)
+_ROLE_BEFORE = re.compile(f"(?i:{_ROLE_ALTS})")
+# The same on the lower-cased text (no case folding: several times faster).
+_ROLE_BEFORE_LOW = re.compile(_ROLE_ALTS)
+# The literal text every cue begins with: where a _ROLE_BEFORE_LOW match can start.
+_ROLE_WORDS = tuple(sorted({c.removesuffix(r"\b") for _, cues in _ROLE_CUES for c in cues}))
 
 
 # A sentence end in the whitespace-collapsed text ("… tử vong. Tài xế là …").
@@ -74,16 +86,57 @@ def _bounded(rest: str) -> tuple[str, int]:
     return text.lstrip(" ,.;:"), len(rest[:cut].rstrip(" ,;:"))
 
 
-def role_before(norm: str, pos: int) -> PersonRole:
+@dataclass(frozen=True, slots=True)
+class _RoleText:
+    """One text's sentence ends and role-cue starts, for `role_before` (found once)."""
+
+    norm: str
+    low: str | None  # `norm` lower-cased (None: not safe, see Prepared.low)
+    stop_starts: list[int]  # _SENTENCE_END matches in `norm`
+    stop_ends: list[int]
+    cue_starts: list[int]  # every offset in `low` where a role word begins (overlaps too)
+
+
+def _role_text(prep: Prepared) -> _RoleText:
+    stops = list(_SENTENCE_END.finditer(prep.norm))
+    low = prep.low()
+    starts: set[int] = set()
+    if low is not None:
+        for word in _ROLE_WORDS:
+            at = low.find(word)
+            while at >= 0:
+                starts.add(at)
+                at = low.find(word, at + 1)
+    return _RoleText(
+        prep.norm, low, [m.start() for m in stops], [m.end() for m in stops], sorted(starts)
+    )
+
+
+def role_before(prep: Prepared, pos: int) -> PersonRole:
     """Role from the nearest cue in the 80 characters before a mention, in its sentence."""
+    text: _RoleText = memoised(prep, "role_text", _role_text)
     lo = max(0, pos - 80)
-    for stop in _SENTENCE_END.finditer(norm, lo, pos):
-        lo = stop.end()
-    window = norm[lo:pos]
-    last = None
-    for last in _ROLE_BEFORE.finditer(window):  # noqa: B007 - we want the nearest (last) cue
-        pass
+    # The last sentence end inside [lo, pos) (its look-ahead letter before pos, too).
+    i = bisect_left(text.stop_ends, pos) - 1
+    if i >= 0 and text.stop_starts[i] >= lo:
+        lo = text.stop_ends[i]
+    last = _last_cue(text, lo, pos)
     if last is None or last.lastgroup is None:
         return "other"
     role: PersonRole = last.lastgroup  # type: ignore[assignment]
     return role
+
+
+def _last_cue(text: _RoleText, lo: int, pos: int) -> re.Match[str] | None:
+    """The last match of `_ROLE_BEFORE.finditer(norm[lo:pos])` (offsets in the text)."""
+    last = None
+    if text.low is None:
+        for last in _ROLE_BEFORE.finditer(text.norm, lo, pos):  # noqa: B007 - the last one
+            pass
+        return last
+    starts = text.cue_starts
+    end = lo
+    for start in starts[bisect_left(starts, lo) : bisect_left(starts, pos)]:
+        if start >= end and (m := _ROLE_BEFORE_LOW.match(text.low, start, pos)) is not None:
+            last, end = m, m.end()
+    return last

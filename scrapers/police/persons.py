@@ -18,8 +18,8 @@ from scrapers.police.gazetteer import gazetteer
 from scrapers.police.lexicon import LOW, RANK_BY_KEY, RANK_RE, RANKS, TITLE_RE, UP
 from scrapers.police.model import PersonMention, PersonRole, UnitMention
 from scrapers.police.person_details import Details, parse_details, role_before
+from scrapers.police.prep import Prepared, finditer_from, first_words, line_breaks, prepare
 from scrapers.police.prep import cached_fold_key as fold_key
-from scrapers.police.prep import finditer_from, first_words, line_breaks, prepare
 from scrapers.police.units import extract_units
 
 # Capitalised words that start a title, unit or clause, never a personal name.
@@ -80,9 +80,10 @@ def extract_persons(
 ) -> tuple[PersonMention, ...]:
     """Persons in `text` in text order; repeated mentions of one person are merged."""
     prep = prepare(text)
-    clean, norm = prep.clean, prep.norm
+    norm = prep.norm
     found: list[PersonMention] = []
     taken: set[int] = set()
+    covered = bytearray(len(norm))  # 1 inside the span of a person found
     breaks = line_breaks(prep)
     for m in finditer_from(_CUED, norm, _CUED_STARTS.starts(prep)):
         name_end = m.end("name")
@@ -91,22 +92,20 @@ def extract_persons(
             continue  # "… 12 đối tượng⏎Khoảng 15h": the cue ends its line
         if cut is not None:
             name_end = cut  # the name ends its line
-        if _skip(m, norm, name_end, found):
+        if _skip(m, norm, name_end, covered):
             continue
-        person = _mention(m, name_end, norm, clean, published, publisher_province)
+        person = _mention(m, name_end, prep, published, publisher_province)
         if person is not None:
             found.append(person)
+            _cover(covered, person.span)
             taken.add(m.start("name"))
     for cue in _detail_cues(norm):
         lo = max(0, cue - 60)
         cut = _break_in(breaks, lo, cue)
         named = _DETAILED.search(norm, lo if cut is None else cut + 1, cue)
-        if (
-            named is not None
-            and named.start("name") not in taken
-            and not any(p.span[0] <= named.start() < p.span[1] for p in found)
-        ):
-            found.append(_plain(named, norm, clean, published))
+        if named is not None and named.start("name") not in taken and not covered[named.start()]:
+            found.append(_plain(named, prep, published))
+            _cover(covered, found[-1].span)
     return _merge(sorted(found, key=lambda p: p.span))
 
 
@@ -116,12 +115,18 @@ def _break_in(breaks: tuple[int, ...], lo: int, hi: int) -> int | None:
     return breaks[i - 1] if i and breaks[i - 1] >= lo else None
 
 
-def _skip(m: re.Match[str], norm: str, name_end: int, found: list[PersonMention]) -> bool:
+def _cover(covered: bytearray, span: tuple[int, int]) -> None:
+    start, end = span[0], min(span[1], len(covered))
+    if end > start:
+        covered[start:end] = b"\x01" * (end - start)
+
+
+def _skip(m: re.Match[str], norm: str, name_end: int, covered: bytearray) -> bool:
     """Cue + name shapes that are not a person mention."""
     if m["post"]:
         # "cán bộ Trung đoàn …": a role noun needs a full name, outside an earlier mention.
         name = norm[m.start("name") : name_end]
-        return " " not in name or any(p.span[0] <= m.start() < p.span[1] for p in found)
+        return " " not in name or covered[m.start()] == 1
     if m["hon"] and m["hon"][0].isupper():
         # "Bà Rịa - Vũng Tàu", "Anh Sơn": a capitalised honorific that begins a place name.
         words = norm[m.start("hon") : name_end].split(" ")
@@ -144,10 +149,11 @@ def _detail_cues(norm: str) -> list[int]:
     return out
 
 
-def _mention(  # noqa: PLR0917 - one call site, all positional like _plain
-    m: re.Match[str], name_end: int, norm: str, clean: str, published: date | None,
+def _mention(
+    m: re.Match[str], name_end: int, prep: Prepared, published: date | None,
     publisher: str | None,
 ) -> PersonMention | None:  # fmt: skip
+    norm, clean = prep.norm, prep.clean
     name = clean[m.start("name") : name_end].rstrip()
     rank = RANK_BY_KEY[m["rank"].lower()] if m["rank"] else None
     anonymised = _anonymised(name)
@@ -162,19 +168,20 @@ def _mention(  # noqa: PLR0917 - one call site, all positional like _plain
     if role == "other":
         role = _ROLE.get((m["role"] or "").lower(), "other")
     if role == "other":
-        role = role_after(norm, max(end, details.end)) or role_before(norm, m.start())
+        role = role_after(norm, max(end, details.end)) or role_before(prep, m.start())
     unit = _unit(titles, published, publisher) if titles else None
     surface = clean[m.start() : max(end, details.end)]
     return _build(surface, name, anonymised, (m.start(), max(end, details.end)), rank=rank,
                   titles=titles, role=role, details=details, unit=unit)  # fmt: skip
 
 
-def _plain(m: re.Match[str], norm: str, clean: str, published: date | None) -> PersonMention:
+def _plain(m: re.Match[str], prep: Prepared, published: date | None) -> PersonMention:
+    norm, clean = prep.norm, prep.clean
     name = clean[m.start("name") : m.end("name")]
     anonymised = _anonymised(name)
     details = parse_details(norm, clean, m.end("name"), published)
     span = (m.start(), max(m.end(), details.end))
-    role = role_after(norm, span[1]) or role_before(norm, m.start())
+    role = role_after(norm, span[1]) or role_before(prep, m.start())
     return _build(clean[span[0] : span[1]], name, anonymised, span, rank=None, titles=(),
                   role=role, details=details, unit=None)  # fmt: skip
 
