@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Characters that carry no text: BOM/ZWNBSP, soft hyphen, zero-width space/joiners, word joiner.
 _INVISIBLE_CHARS = "\ufeff\u00ad\u200b\u200c\u200d\u2060\u180e"
@@ -45,8 +46,10 @@ def normalize_tone_placement(text: str) -> str:
     return _OLD_TONE_NFC.sub(lambda m: _NEW_PLACEMENT[m.group()], text)
 
 
+@lru_cache(maxsize=2048)
 def tone_key(text: str) -> str:
-    """Case- and tone-placement-insensitive key (keeps diacritics)."""
+    """Case- and tone-placement-insensitive key (keeps diacritics). Remembered: a parse
+    asks for the keys of the same lines several times (filters, lead checks, dedup)."""
     return normalize_tone_placement(clean_text(text)).lower()
 
 
@@ -70,6 +73,7 @@ def strip_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_BARE)
 
 
+@lru_cache(maxsize=2048)
 def fold_key(text: str) -> str:
     """Diacritic-free, lower-case key: 'Công an tỉnh Thanh Hoá' → 'cong an tinh thanh hoa'."""
     return strip_diacritics(tone_key(text))
