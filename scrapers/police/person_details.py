@@ -40,14 +40,20 @@ _ROLE_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
 _ROLE_ALTS = "|".join(f"(?P<{role}>{'|'.join(cues)})" for role, cues in _ROLE_CUES)
 _ROLE_BEFORE = re.compile(f"(?i:{_ROLE_ALTS})")
 # The same on the lower-cased text (no case folding: several times faster).
-_ROLE_BEFORE_LOW = re.compile(_ROLE_ALTS)
 # The literal text every cue begins with: where a _ROLE_BEFORE_LOW match can start.
 _ROLE_WORDS = tuple(sorted({c.removesuffix(r"\b") for _, cues in _ROLE_CUES for c in cues}))
+_ROLE_BEFORE_LOW = re.compile(
+    f"(?=[{''.join(sorted({w[0] for w in _ROLE_WORDS}))}])(?:{_ROLE_ALTS})"
+)
+# After this many role_before calls on one text, its sentence ends and cues are indexed.
+_INDEX_AFTER = 6
 
 
 # A sentence end in the whitespace-collapsed text ("… tử vong. Tài xế là …").
 # Not after an initial ("Nguyễn Văn T. bị …") or "TP." ("TP. Vinh").
-_SENTENCE_END = re.compile(rf"(?<![{UP}])(?<!TP)[.!?;…]\s+(?=[{UP}])")
+# = r"(?<![UP])(?<!TP)[.!?;…]\s+(?=[UP])", the look-behinds moved after the mark so the
+# regex engine can skip ahead to one (4x faster).
+_SENTENCE_END = re.compile(rf"[.!?;…](?<![{UP}][.!?;…])(?<!TP[.!?;…])\s+(?=[{UP}])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,41 +92,55 @@ def _bounded(rest: str) -> tuple[str, int]:
     return text.lstrip(" ,.;:"), len(rest[:cut].rstrip(" ,;:"))
 
 
-@dataclass(frozen=True, slots=True)
 class _RoleText:
-    """One text's sentence ends and role-cue starts, for `role_before` (found once)."""
+    """One text for `role_before`: its sentence ends and role-cue starts are indexed once
+    it asks for many mentions (a scan of the whole text; few mentions scan their window)."""
 
-    norm: str
-    low: str | None  # `norm` lower-cased (None: not safe, see Prepared.low)
-    stop_starts: list[int]  # _SENTENCE_END matches in `norm`
-    stop_ends: list[int]
-    cue_starts: list[int]  # every offset in `low` where a role word begins (overlaps too)
+    __slots__ = ("calls", "cue_starts", "low", "norm", "stop_ends", "stop_starts")
+
+    def __init__(self, prep: Prepared) -> None:
+        self.norm = prep.norm
+        self.low = prep.low()  # `norm` lower-cased (None: not safe, see Prepared.low)
+        self.calls = 0
+        self.stop_starts: list[int] = []  # _SENTENCE_END matches in `norm`
+        self.stop_ends: list[int] | None = None  # None: not indexed yet
+        self.cue_starts: list[int] = []  # every offset in `low` where a role word begins
+
+    def index(self) -> list[int]:
+        if self.stop_ends is None:
+            stops = list(_SENTENCE_END.finditer(self.norm))
+            self.stop_starts = [m.start() for m in stops]
+            self.stop_ends = [m.end() for m in stops]
+            self.cue_starts = _word_starts(self.low) if self.low is not None else []
+        return self.stop_ends
 
 
-def _role_text(prep: Prepared) -> _RoleText:
-    stops = list(_SENTENCE_END.finditer(prep.norm))
-    low = prep.low()
+def _word_starts(low: str) -> list[int]:
     starts: set[int] = set()
-    if low is not None:
-        for word in _ROLE_WORDS:
-            at = low.find(word)
-            while at >= 0:
-                starts.add(at)
-                at = low.find(word, at + 1)
-    return _RoleText(
-        prep.norm, low, [m.start() for m in stops], [m.end() for m in stops], sorted(starts)
-    )
+    for word in _ROLE_WORDS:
+        at = low.find(word)
+        while at >= 0:
+            starts.add(at)
+            at = low.find(word, at + 1)
+    return sorted(starts)
 
 
 def role_before(prep: Prepared, pos: int) -> PersonRole:
     """Role from the nearest cue in the 80 characters before a mention, in its sentence."""
-    text: _RoleText = memoised(prep, "role_text", _role_text)
+    text: _RoleText = memoised(prep, "role_text", _RoleText)
+    text.calls += 1
     lo = max(0, pos - 80)
-    # The last sentence end inside [lo, pos) (its look-ahead letter before pos, too).
-    i = bisect_left(text.stop_ends, pos) - 1
-    if i >= 0 and text.stop_starts[i] >= lo:
-        lo = text.stop_ends[i]
-    last = _last_cue(text, lo, pos)
+    if text.calls <= _INDEX_AFTER:
+        for stop in _SENTENCE_END.finditer(text.norm, lo, pos):
+            lo = stop.end()
+        last = _last_cue(text, lo, pos)
+    else:
+        # The last sentence end inside [lo, pos) (its look-ahead letter before pos, too).
+        ends = text.index()
+        i = bisect_left(ends, pos) - 1
+        if i >= 0 and text.stop_starts[i] >= lo:
+            lo = ends[i]
+        last = _last_indexed_cue(text, lo, pos)
     if last is None or last.lastgroup is None:
         return "other"
     role: PersonRole = last.lastgroup  # type: ignore[assignment]
@@ -133,7 +153,17 @@ def _last_cue(text: _RoleText, lo: int, pos: int) -> re.Match[str] | None:
     if text.low is None:
         for last in _ROLE_BEFORE.finditer(text.norm, lo, pos):  # noqa: B007 - the last one
             pass
-        return last
+    else:
+        for last in _ROLE_BEFORE_LOW.finditer(text.low, lo, pos):  # noqa: B007
+            pass
+    return last
+
+
+def _last_indexed_cue(text: _RoleText, lo: int, pos: int) -> re.Match[str] | None:
+    """`_last_cue`, trying only the offsets where a role word begins."""
+    if text.low is None:
+        return _last_cue(text, lo, pos)
+    last = None
     starts = text.cue_starts
     end = lo
     for start in starts[bisect_left(starts, lo) : bisect_left(starts, pos)]:
