@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, cast
 
@@ -102,12 +102,15 @@ def sentences(prepared: Prepared) -> list[tuple[int, int]]:
 _DIGITS = re.compile(r"\d[\d.,/:-]*")
 
 
-def digit_runs(key: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _DIGITS.finditer(key)]
+@lru_cache(maxsize=8)
+def digit_runs(key: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of every run of digits and number punctuation; cached for the last few
+    texts (figures and event times both ask)."""
+    return tuple((m.start(), m.end()) for m in _DIGITS.finditer(key))
 
 
 def anchored_regions(
-    key: str, before: int, after: int, anchors: list[tuple[int, int]] | None = None
+    key: str, before: int, after: int, anchors: Sequence[tuple[int, int]] | None = None
 ) -> list[tuple[int, int]]:
     """Merged windows around sorted `anchors` (digit runs by default): a regex that needs
     a number then runs only there instead of over the whole text."""

@@ -14,23 +14,33 @@ time) and takes its year from the publish date through scrapers.dates.parse_vn_d
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from scrapers.dates import VN_TZ, parse_vn_datetime
 from scrapers.police.model_events import EventTime, TimePrecision
 from scrapers.police.rules import anchored_regions, digit_runs, prepare, squash
 
 _POD = r"rạng sáng|sáng sớm|sáng|trưa|chiều tối|chiều|tối|đêm khuya|nửa đêm|đêm|khuya"
+_CUE = r"vào lúc|vào khoảng|lúc|khoảng|vào|từ|đến|tới"
+_DAYWORD = r"ngày|hôm|đêm"
+_REL = r"cùng ngày|ngày hôm sau|hôm sau|hôm đó"
+# Every part of _TIME_RE is optional; a non-empty match begins with a digit or one of these
+# words. Checking that first spares an empty match object at most other positions (empty
+# matches are skipped anyway).
+_FIRST_WORDS = "|".join(
+    sorted({w.split(" ")[0] for w in f"{_POD}|{_CUE}|{_DAYWORD}|{_REL}".split("|")})
+)
 _TIME_RE = re.compile(
-    r"(?<![^\W_])(?=[rstcđknvlh\d])"
+    rf"(?<![^\W_])(?=[rstcđknvlh\d])(?=\d|{_FIRST_WORDS})"
     rf"(?:(?P<pod>{_POD})\s+)?"
-    r"(?:(?P<cue>vào lúc|vào khoảng|lúc|khoảng|vào|từ|đến|tới)\s+)?"
+    rf"(?:(?P<cue>{_CUE})\s+)?"
     r"(?:(?P<h>\d{1,2})\s*(?:h|g|giờ)(?:\s*(?P<mi>\d{1,2})\s*(?:'|’|phút)?)?(?![^\W_])\s*"
     r"(?:(?P<pod2>sáng|trưa|chiều|tối|đêm|khuya)\s*)?(?:,\s*)?)?"
-    r"(?:(?P<dayword>ngày|hôm|đêm)\s+(?=\d))?"
+    rf"(?:(?P<dayword>{_DAYWORD})\s+(?=\d))?"
     r"(?:(?P<d>\d{1,2})(?:(?P<sep>[-/.])|\s+tháng\s+)(?P<mo>\d{1,2})"
     r"(?:(?:(?P=sep)|\s+năm\s+)(?P<y>\d{4}))?(?![\d/.-]*\d)"
-    r"|(?P<rel>cùng ngày|ngày hôm sau|hôm sau|hôm đó))?"
+    rf"|(?P<rel>{_REL}))?"
 )
 # Part of day → the 12-hour readings it lifts by 12 ("3h chiều" → 15h, "10h đêm" → 22h).
 _PM_WINDOW = {
@@ -71,9 +81,10 @@ def extract_event_times(text: str, *, published: datetime | None) -> tuple[Event
 # 8/2022" (the first end takes the year of the second). A month without a year is not
 # read ("trong tháng 7": which year is a guess). Not "19 tháng 6" (a day: _TIME_RE).
 _MONTH = r"tháng\s+(?P<{m}>\d{{1,2}})(?:\s*[/.-]\s*|\s+năm\s+)?(?P<{y}>(?<=[/.\s-])\d{{4}})?"
+# The look-behinds (no digit + space, no letter before "tháng") follow the literal "tháng" so
+# the regex engine can skip ahead to it.
 _MONTH_RE = re.compile(
-    r"(?<!\d\s)(?<![^\W_])"
-    + _MONTH.format(m="mo", y="y")
+    _MONTH.format(m="mo", y="y").replace("tháng", r"tháng(?<!\d\stháng)(?<![^\W_]tháng)", 1)
     + r"(?![\d/.-]*\d)(?:\s*(?:đến|tới|-|–)\s*(?:hết\s+)?"
     + _MONTH.format(m="mo2", y="y2")
     + r"(?![\d/.-]*\d))?"
@@ -165,19 +176,30 @@ def _day(
     if m["d"]:
         day, month = int(m["d"]), int(m["mo"])
         if m["y"]:
-            parsed = parse_vn_datetime(f"{day}/{month}/{m['y']}")
+            parsed = _parse_date(f"{day}/{month}/{m['y']}", None, None)
         elif reference is not None:
-            parsed = parse_vn_datetime(f"ngày {day}/{month}", reference=reference)
+            parsed = _parse_date(f"ngày {day}/{month}", reference, reference.tzinfo)
         else:
             return None, False, False
         if parsed is None:
             return None, False, False
-        return parsed.value.date(), parsed.year_inferred, False
+        return parsed[0], parsed[1], False
     base = previous or (reference.date() if reference is not None else None)
     if base is None:
         return None, False, True
     shift = 1 if m["rel"] and "sau" in m["rel"] else 0
     return base + timedelta(days=shift), previous is None, True
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(
+    raw: str, reference: datetime | None, zone: tzinfo | None
+) -> tuple[date, bool] | None:
+    """(date, year_inferred) by parse_vn_datetime; cached, as day-months recur within an
+    article and across articles. `zone` (the reference's tzinfo) is part of the cache key:
+    equal datetimes in other zones can pick another year."""
+    parsed = parse_vn_datetime(raw, reference=reference)
+    return (parsed.value.date(), parsed.year_inferred) if parsed is not None else None
 
 
 def _clock(m: re.Match[str], pod: str | None) -> tuple[int, int] | None:
