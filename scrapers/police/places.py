@@ -107,8 +107,14 @@ def _chains(prep: Prepared) -> list[list[Part]]:
     return chains
 
 
-def _free(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return all(span[1] <= s or span[0] >= e for s, e in taken)
+def _coverage(size: int, taken: list[tuple[int, int]]) -> bytearray:
+    """1 at every offset inside a taken (non-empty) span."""
+    covered = bytearray(size)
+    for start, end in taken:
+        stop = min(end, size)
+        if stop > start:
+            covered[start:stop] = b"\x01" * (stop - start)
+    return covered
 
 
 def _zones(
@@ -137,6 +143,7 @@ def _bare(
 ) -> list[PlaceMention]:  # fmt: skip
     out: list[PlaceMention] = []
     keys = gazetteer().bare_keys
+    covered = _coverage(len(norm), taken)
     for m in _RUN.finditer(norm):
         start, end = m.span()
         space = norm.find(" ", start, end)  # most runs are one word: no split
@@ -148,7 +155,9 @@ def _bare(
         if norm[start:end].lower() not in keys:
             continue
         span, name = (start, end), clean[start:end]
-        if not _free(span, taken) or _PERSON_BEFORE.search(norm, max(0, start - 14), start):
+        if covered.find(1, start, end) >= 0:
+            continue  # overlaps a chain or a zone
+        if _PERSON_BEFORE.search(norm, max(0, start - 14), start):
             continue
         resolved = _resolve_bare(name, as_of, publisher, multi=False)
         if resolved is not None:
