@@ -16,7 +16,7 @@ from functools import lru_cache
 from scrapers.police.gazetteer import Province, gazetteer
 from scrapers.police.lexicon import CAP_RUN, NOT_NAME, RANK_RE, SURNAMES
 from scrapers.police.model import PlaceKind, PlaceMention, PlaceMethod
-from scrapers.police.prep import Prepared, WordCues, finditer_from, prepare
+from scrapers.police.prep import Prepared, WordCues, finditer_from, prepare, search_cued
 from scrapers.police.resolve import Scope, resolve_chain, resolve_province, scope_of
 
 _LEVEL = {
@@ -41,6 +41,7 @@ _PERSON_BEFORE = re.compile(
     rf"(?i:{RANK_RE}|ông|bà|anh|chị|em|cháu|đồng chí|đ/c|tượng|can|cáo|nhân|hại)\s*$"
 )
 _IMPLICIT = re.compile(r"(?i:địa bàn|toàn) tỉnh(?! [A-ZĐ])")
+_IMPLICIT_CUES = re.compile("(?:địa bàn|toàn) tỉnh")  # on the lowered text
 _RANK_ORDER = {"commune": 0, "district": 1, "city": 2, "province": 3}
 
 
@@ -75,7 +76,7 @@ def extract_places(
             taken.append((start, end))
     found.extend(_zones(norm, clean, as_of, publisher, taken))
     found.extend(_bare(norm, clean, as_of, publisher, taken))
-    found.extend(_implicit(norm, as_of, publisher))
+    found.extend(_implicit(prep, as_of, publisher))
     return _dedupe(sorted(found, key=lambda m: m.span))
 
 
@@ -198,8 +199,8 @@ def _with(
     )  # fmt: skip
 
 
-def _implicit(norm: str, as_of: date | None, publisher: Province | None) -> list[PlaceMention]:
-    m = _IMPLICIT.search(norm)
+def _implicit(prep: Prepared, as_of: date | None, publisher: Province | None) -> list[PlaceMention]:
+    m = search_cued(prep, _IMPLICIT_CUES, _IMPLICIT) if publisher is not None else None
     if m is None or publisher is None:
         return []
     resolved = resolve_chain(

@@ -144,6 +144,22 @@ def cue_starts(prep: Prepared, cues: re.Pattern[str]) -> list[int] | None:
     return None if low is None else [m.start() for m in cues.finditer(low)]
 
 
+def search_cued(
+    prep: Prepared, cues: re.Pattern[str], pattern: re.Pattern[str]
+) -> re.Match[str] | None:
+    """`pattern.search(prep.norm)` for a case-insensitive `pattern`, tried only where the
+    literal `cues` pattern matches the lowered text. Every match of `pattern` must begin
+    with a cue hit, and no match may begin inside another cue hit."""
+    low = prep.low()
+    if low is None:
+        return pattern.search(prep.norm)
+    for cue in cues.finditer(low):
+        found = pattern.match(prep.norm, cue.start())
+        if found is not None:
+            return found
+    return None
+
+
 class WordCues:
     """Cue words that can only begin at a word start, for a pre-check on the lowered text:
     `starts(prep)` = offsets in `prep.norm` where one begins after a non-word character

@@ -16,7 +16,14 @@ from scrapers.police.gazetteer import DISTRICT_POLICE_UNTIL, Province
 from scrapers.police.lexicon import CAP_RUN, UNIT_ALIASES, UNIT_CODES, UP
 from scrapers.police.model import UnitLevel, UnitMention
 from scrapers.police.places import Part, extract_places, publisher_province_of
-from scrapers.police.prep import Prepared, cue_starts, finditer_from, memoised, prepare
+from scrapers.police.prep import (
+    Prepared,
+    cue_starts,
+    finditer_from,
+    memoised,
+    prepare,
+    search_cued,
+)
 from scrapers.police.resolve import resolve_chain, resolve_province
 
 _ADMIN = r"tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn|đặc khu"
@@ -60,7 +67,7 @@ def extract_units(
     prep = prepare(text)
     clean, norm = prep.clean, prep.norm
     publisher = publisher_province_of(publisher_province, published)
-    if publisher is None and _BARE_PROVINCE.search(norm) is not None:
+    if publisher is None and search_cued(prep, _BARE_CUES, _BARE_PROVINCE) is not None:
         publisher = _sole_province(prep, text, published)
     found: list[UnitMention] = []
     for m in finditer_from(_LOCAL, norm, cue_starts(prep, _LOCAL_STARTS)):
@@ -80,6 +87,7 @@ def extract_units(
 
 # "Công an tỉnh" / "Công an thành phố" with no name after it (an implicit unit).
 _BARE_PROVINCE = re.compile(rf"(?i:công an (?:tỉnh|thành phố|tp\.?))(?!\.?\s*[{UP}\d])")
+_BARE_CUES = re.compile("công an (?:tỉnh|thành phố|tp)")  # on the lowered text
 
 
 def _sole_province(prep: Prepared, text: str, published: date | None) -> Province | None:
