@@ -167,7 +167,9 @@ class WordCues:
     cue" lets the regex engine skip most positions cheaply."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        alts = "|".join(_literal(w) for w in sorted(set(words), key=len, reverse=True))
+        # A character trie: the engine follows one branch instead of trying every word
+        # (which word matches at an offset does not matter, only where one begins).
+        alts = _trie_source(_trie(words))
         self._first = re.compile(alts)
         self._gap = re.compile(rf"\W(?:{alts})")
 
@@ -180,11 +182,27 @@ class WordCues:
         return out
 
 
-def _literal(word: str) -> str:
-    # A trailing non-letter is only looked at, not consumed: it may precede a word start.
-    if word[-1].isalpha():
-        return re.escape(word)
-    return f"{re.escape(word[:-1])}(?={re.escape(word[-1])})"
+_Trie = dict[str, "_Trie"]
+
+
+def _trie(words: Iterable[str]) -> _Trie:
+    """Words as nested {character: subtree}; a word ends at a "" key. A trailing non-letter
+    is only looked at, not consumed (it may precede a word start): it ends in "(?=c)"."""
+    root: _Trie = {}
+    for word in words:
+        node = root
+        body, end = (word, "") if word[-1].isalpha() else (word[:-1], f"(?={re.escape(word[-1])})")
+        for ch in body:
+            node = node.setdefault(re.escape(ch), {})
+        node.setdefault(end, {})
+    return root
+
+
+def _trie_source(node: _Trie) -> str:
+    if not node or "" in node:
+        return ""  # a word ends here: longer ones need not be tried
+    branches = [key + _trie_source(child) for key, child in sorted(node.items())]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def first_words(alternatives: Iterable[str]) -> WordCues:
