@@ -16,11 +16,10 @@ per article stays flat however many articles are stored.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, delete, select
+from sqlalchemy import Executable, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import SKETCH_SIZE, similarity
@@ -37,14 +36,24 @@ MAX_KEYS = 12  # case blocking keys used per lookup
 
 # Statements are built once with bind parameters: building one per call (an IN list of 32
 # literals, a cache key over them) cost several times what running it does.
-_HOLDERS = (
-    select(ArticleSketch.article_id)
+_RECENT_HOLDERS = (
+    select(ArticleSketch.article_id.label("holder"))
     .where(
         ArticleSketch.hash.in_(bindparam("values", expanding=True)),
         ArticleSketch.article_id != bindparam("me"),
     )
     .order_by(ArticleSketch.article_id.desc())
     .limit(ROW_LIMIT)
+    .subquery()
+)
+# The candidates: recent holders of at least `need` of the values, most values first (the
+# most recent first on a tie), counted by the database over the ROW_LIMIT recent rows.
+_CANDIDATES = (
+    select(_RECENT_HOLDERS.c.holder)
+    .group_by(_RECENT_HOLDERS.c.holder)
+    .having(func.count() >= bindparam("need"))
+    .order_by(func.count().desc(), _RECENT_HOLDERS.c.holder.desc())
+    .limit(MAX_CANDIDATES)
 )
 _SKETCHES = select(ArticleSketch.article_id, ArticleSketch.hash).where(
     ArticleSketch.article_id.in_(bindparam("ids", expanding=True))
@@ -75,13 +84,15 @@ def _ids(session: Session, stmt: Executable, **params: Any) -> list[int]:
     return [int(value) for value in session.connection().execute(stmt, params).scalars()]
 
 
-def _recent_holders(session: Session, article_id: int, values: Iterable[int]) -> Counter[int]:
-    """How many of `values` each recent article holds, over the most recent ROW_LIMIT
-    matching rows (one index range read; syndicated copies appear within days)."""
-    wanted = list(values)
+def _candidates(session: Session, article_id: int, values: tuple[int, ...]) -> list[int]:
+    """Recent articles sharing at least MIN_SHARED of `values` (all of them for a shorter
+    sketch), over the most recent ROW_LIMIT matching index rows (one index range read;
+    syndicated copies appear within days), at most MAX_CANDIDATES, most shared first."""
+    wanted = sorted(set(values))
     if not wanted:
-        return Counter()
-    return Counter(_ids(session, _HOLDERS, values=wanted, me=article_id))
+        return []
+    need = min(MIN_SHARED, len(values))
+    return _ids(session, _CANDIDATES, values=wanted, me=article_id, need=need)
 
 
 def _sketches(session: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
@@ -101,9 +112,7 @@ def assign_story(
     insert_rows(
         session, ArticleSketch, [{"article_id": article.id, "hash": h} for h in set(values)]
     )
-    shared = _recent_holders(session, article.id, set(values))
-    need = min(MIN_SHARED, len(values))
-    ids = [i for i, n in shared.most_common(MAX_CANDIDATES) if n >= need]
+    ids = _candidates(session, article.id, values)
     best: tuple[float, int] | None = None
     for other, sketch in _sketches(session, ids).items() if ids else ():
         score = similarity(values, sketch)
