@@ -30,7 +30,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+# <meta ... charset=X>, matched in ASCII-lower-cased bytes (what IGNORECASE means for a bytes
+# pattern, same spans): a literal-prefix search instead of a match tried at every position.
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)""")
 _META_SCAN_BYTES = 4096
 # Codecs whose every byte string decodes: a lie is invisible unless we look for UTF-8.
 _SINGLE_BYTE = frozenset(
@@ -60,10 +62,29 @@ class DecodedText:
 def decode_html(body: bytes, content_type: str | None) -> DecodedText:
     """Bytes → text by the order in the module docstring, then mojibake repair."""
     text, encoding, source = _decode(body, content_type)
-    if encoding == "utf-8" and _MOJIBAKE_HINT_UTF8.search(body) is None:
+    if encoding == "utf-8" and not _has_mojibake_hint(body):
         return DecodedText(text, encoding, source)  # the text holds no mojibake hint
     repaired, changed = repair_mojibake(text)
     return DecodedText(repaired, encoding, source, changed)
+
+
+def _has_mojibake_hint(body: bytes) -> bool:
+    """_MOJIBAKE_HINT_UTF8 occurs in the bytes: each C2 byte (memchr; rare in real UTF-8
+    text, where the regex would stop at every C3 of the Vietnamese letters) is checked for
+    its neighbours; many C2 bytes (NBSPs) leave the search to the regex."""
+    at = body.find(b"\xc2", 2)
+    for _ in range(32):
+        if at == -1:
+            return False
+        if (
+            body[at - 2] == 0xC3
+            and 0x82 <= body[at - 1] <= 0xB4
+            and at + 1 < len(body)
+            and 0x80 <= body[at + 1] <= 0xBF
+        ):
+            return True
+        at = body.find(b"\xc2", at + 1)
+    return _MOJIBAKE_HINT_UTF8.search(body, at - 2) is not None
 
 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str, Source]:
@@ -104,8 +125,11 @@ def charset_from_content_type(content_type: str | None) -> str | None:
 
 def charset_from_meta(body: bytes) -> str | None:
     """The known codec named by <meta charset> or http-equiv in the first 4 KB."""
-    match = _META_CHARSET.search(body[:_META_SCAN_BYTES])
-    return _canonical(match.group(1).decode("ascii", "replace")) if match else None
+    head = body[:_META_SCAN_BYTES]
+    match = _META_CHARSET.search(head.lower())
+    if match is None:
+        return None
+    return _canonical(head[match.start(1) : match.end(1)].decode("ascii", "replace"))
 
 
 def _try_declared(body: bytes, codec: str) -> tuple[str, str] | None:
