@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from typing import Any
 
 import cssselect  # type: ignore[import-untyped, unused-ignore]
 from cssselect.parser import (  # type: ignore[import-untyped, unused-ignore]
@@ -177,13 +178,20 @@ def _attr_test(attrib: Attrib) -> AttrTest | None:
 
 
 _CLASS_VALUES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
-_ID_VALUES = etree.XPath("descendant-or-self::*/@id", smart_strings=False)
+# Smart strings: each value knows its element (getparent), so that one XPath reads both.
+_ID_VALUES = etree.XPath("descendant-or-self::*/@id")
 _COMMON_TAGS = frozenset({"a", "div", "p", "span", "li", "img", "td", "tr", "ul", "section"})
 
 
+_WITH_CLASS = etree.XPath("descendant-or-self::*[@class]")
+
+
 @lru_cache(maxsize=256)
-def _with_attribute(name: str) -> etree.XPath:
-    return etree.XPath(f"descendant-or-self::*[@{name}]")  # name is a safe XPath name
+def _attribute_values(name: str) -> etree.XPath:
+    """The values of attribute `name` (a safe XPath name) as smart strings, in document
+    order: their elements are those of "descendant-or-self::*[@name]", and the values
+    path costs about half (a third when no element has the attribute)."""
+    return etree.XPath(f"descendant-or-self::*/@{name}")
 
 
 @dataclass(slots=True)
@@ -205,16 +213,14 @@ class Index:
 
     def changed(self) -> None:
         """Elements were removed from the tree: forget results; listed elements are checked
-        from now on. A value list without its element list (or the reverse) is dropped, so
-        that both are read again together (aligned) from the changed tree."""
+        from now on. A class value list without its element list (or the reverse) is
+        dropped, so that both are read again together (aligned) from the changed tree (id
+        and other attribute elements are those of their values, aligned by construction)."""
         self.results.clear()
         self.pruned = True
         if self._class_values is None or "class" not in self._by_attr:
             self._class_values, self._class_starts = None, None
             self._by_attr.pop("class", None)
-        if self._id_values is None or "id" not in self._by_attr:
-            self._id_values = None
-            self._by_attr.pop("id", None)
 
     def class_values(self) -> list[str]:
         if self._class_values is None:
@@ -233,7 +239,14 @@ class Index:
     def with_attribute(self, name: str) -> list[Element]:
         found = self._by_attr.get(name)
         if found is None:
-            found = self._by_attr[name] = _with_attribute(name)(self.root)
+            if name == "class":
+                found = _WITH_CLASS(self.root)
+            else:
+                values: list[Any] = (  # smart strings
+                    self.id_values() if name == "id" else _attribute_values(name)(self.root)
+                )
+                found = [value.getparent() for value in values]
+            self._by_attr[name] = found
         return found
 
     def id_values(self) -> list[str]:
