@@ -29,6 +29,7 @@ from scrapers.errors import ArticleParseError
 from scrapers.text import clean_text
 
 __all__ = [
+    "BLOCK_TAGS",
     "Element",
     "absolute",
     "attr_text",
@@ -84,6 +85,7 @@ _BLOCK_TAGS = frozenset(
         "address",
     ]
 )
+BLOCK_TAGS = _BLOCK_TAGS  # is_block's tags, for loops that test a tag they already read
 _BRACKETS = re.compile(r"\[[^\]]*\]|'[^']*'|\"[^\"]*\"")
 _NEGATION = re.compile(r":not\([^)]*\)")
 _TOKEN = re.compile(r"[.#]-?[_a-zA-Z][\w-]*")

@@ -18,7 +18,7 @@ import copy
 import re
 from dataclasses import dataclass
 
-from scrapers.dom import Element, is_block, select
+from scrapers.dom import BLOCK_TAGS, Element, select
 from scrapers.layers.siblings import merge_siblings, widen
 
 _CANDIDATE_TAGS = frozenset({"p", "div", "td", "pre", "li", "section", "article", "span"})
@@ -196,27 +196,30 @@ def _credit(scored: Scored, para: _Paragraph) -> None:
         mass[node] = mass.get(node, 0.0) + weight
 
 
-def _measure(el: Element, texts: dict[Element, tuple[int, int]], linked: bool) -> int:
-    """Visible text length of every element (and how much of it is link text), one pass."""
+def _measure(el: Element, texts: dict[Element, tuple[int, int]], linked: bool) -> tuple[int, int]:
+    """Visible text length of every element (and how much of it is link text), one pass.
+    Inside a link all of an element's text is link text; outside, only its children's."""
     in_link = linked or el.tag == "a"
-    total = len(el.text.strip()) if el.text else 0
-    links = total if in_link else 0
+    text = el.text
+    total = len(text.strip()) if text else 0
+    child_links = 0
     for child in el:
-        if isinstance(child.tag, str) and child.tag not in _NO_TEXT:
-            total += _measure(child, texts, in_link)
-            links += texts[child][1]
-        if child.tail:
-            size = len(child.tail.strip())
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _NO_TEXT:
+            size, linked_size = _measure(child, texts, in_link)
             total += size
-            links += size if in_link else 0
-    texts[el] = (total, links)
-    return total
+            child_links += linked_size
+        tail = child.tail
+        if tail:
+            total += len(tail.strip())
+    measured = texts[el] = (total, total if in_link else child_links)
+    return measured
 
 
 def _paragraphs(root: Element, texts: dict[Element, tuple[int, int]]) -> list[_Paragraph]:
     """Paragraph-like nodes with enough text; a <br>-broken text counts line by line."""
     found: list[_Paragraph] = []
-    memo: dict[Element, bool] = {}
+    memo: dict[Element, list[Element]] = {}
     for el in root.iter(*_CANDIDATE_TAGS):
         if texts.get(el, (0, 0))[0] < _MIN_TEXT // 2:
             continue  # not enough visible text inside at all
@@ -230,16 +233,23 @@ def _paragraphs(root: Element, texts: dict[Element, tuple[int, int]]) -> list[_P
     return found
 
 
-def _boxes(el: Element, memo: dict[Element, bool]) -> list[Element]:
-    """The element and its ancestors that look like navigation, sidebars, comments, ..."""
-    boxes: list[Element] = []
-    for node in (el, *el.iterancestors()):
-        flagged = memo.get(node)
-        if flagged is None:
-            flagged = memo[node] = looks_boilerplate(node)
-        if flagged:
-            boxes.append(node)
-    return boxes
+def _boxes(el: Element, memo: dict[Element, list[Element]]) -> list[Element]:
+    """The element and its ancestors that look like navigation, sidebars, comments, ...
+    (nearest first); remembered per node, so that each ancestor chain is walked once.
+    The lists are shared: read only."""
+    chain: list[Element] = []
+    node: Element | None = el
+    above: list[Element] = []
+    while node is not None:
+        known = memo.get(node)
+        if known is not None:
+            above = known
+            break
+        chain.append(node)
+        node = node.getparent()
+    for node in reversed(chain):
+        above = memo[node] = [node, *above] if looks_boilerplate(node) else above
+    return above
 
 
 def looks_boilerplate(node: Element) -> bool:
@@ -331,11 +341,12 @@ def _own_text(el: Element) -> str:
     """Text directly in the element and its inline children (not nested blocks)."""
     parts = [el.text or ""]
     for child in el:
-        if child.tag == "br":
+        tag = child.tag
+        if tag == "br":
             parts.append(_BR)
-        elif not isinstance(child.tag, str) or child.tag in _NO_TEXT:
+        elif not isinstance(tag, str) or tag in _NO_TEXT:
             pass
-        elif is_block(child):
+        elif tag in BLOCK_TAGS:
             parts.append(" ")
         else:
             parts.append(_inline_text(child))
@@ -346,7 +357,9 @@ def _own_text(el: Element) -> str:
 def _inline_text(el: Element) -> str:
     """Text of an inline element, without the scripts and styles inside it (a <style>
     inside a <span>: CSS-in-JS skeletons)."""
-    if not len(el) or next(el.iter(*_CODE), None) is None:
+    if not len(el):
+        return el.text or ""  # only text nodes inside: their string value
+    if next(el.iter(*_CODE), None) is None:
         return str(el.text_content())
     parts = [el.text or ""]
     for child in el:
