@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from scrapers.dom import Element, image_url, is_block, unescape_twice
+from scrapers.dom import BLOCK_TAGS, Element, image_url, unescape_twice
 from scrapers.text import clean_text
 
 _EMPHASIS = frozenset({"em", "i", "strong", "b"})
@@ -71,30 +71,34 @@ def walk_blocks(root: Element, base_url: str) -> list[Block]:
 
 
 def _walk(el: Element, base_url: str, out: list[Block]) -> None:
+    tag = el.tag
+    em, link = tag in _EMPHASIS, tag == "a"
     run = _Run()
-    run.text(el.text, el.tag in _EMPHASIS, el.tag == "a")
+    run.text(el.text, em, link)
     for child in el:
-        if isinstance(child.tag, str) and is_block(child):
+        child_tag = child.tag
+        if isinstance(child_tag, str) and child_tag in BLOCK_TAGS:
             _flush(run, el, out)
             _walk(child, base_url, out)
             run = _Run()
-        elif isinstance(child.tag, str):
-            _inline(child, run, base_url, el.tag in _EMPHASIS, el.tag == "a")
-        run.text(child.tail, el.tag in _EMPHASIS, el.tag == "a")
+        elif isinstance(child_tag, str):
+            _inline(child, run, base_url, em, link)
+        run.text(child.tail, em, link)
     _flush(run, el, out)
 
 
 def _inline(el: Element, run: _Run, base_url: str, em: bool, link: bool) -> None:
-    if el.tag == "br":
+    tag = el.tag
+    if tag == "br":
         run.newline()
         return
-    if el.tag == "img":
+    if tag == "img":
         url = image_url(el, base_url)
         if url:
             run.image(url)
         return
-    em = em or el.tag in _EMPHASIS
-    link = link or el.tag == "a"
+    em = em or tag in _EMPHASIS
+    link = link or tag == "a"
     run.text(el.text, em, link)
     for child in el:
         if isinstance(child.tag, str):
@@ -102,15 +106,23 @@ def _inline(el: Element, run: _Run, base_url: str, em: bool, link: bool) -> None
         run.text(child.tail, em, link)
 
 
+_UNREAD = "?"  # alignment not read yet
+
+
 def _flush(run: _Run, el: Element, out: list[Block]) -> None:
-    align = _alignment(el)
+    align: str | None = _UNREAD  # read (with the heading test) once a line has text
+    heading = False
     for item in run.items:
         if isinstance(item, str):
             out.append(Block(text="", el=el, image=item))
             continue
+        if not item.parts:
+            continue
         text = clean_text(unescape_twice("".join(item.parts)))
         if not text:
             continue
+        if align is _UNREAD:
+            align, heading = _alignment(el), el.tag in _HEADINGS
         total = max(item.chars, 1)
         out.append(
             Block(
@@ -119,7 +131,7 @@ def _flush(run: _Run, el: Element, out: list[Block]) -> None:
                 emphasized=item.em_chars >= 0.9 * total,
                 centered=align == "center",
                 right=align == "right",
-                heading=el.tag in _HEADINGS,
+                heading=heading,
                 link_ratio=item.link_chars / total,
             )
         )

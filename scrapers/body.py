@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from scrapers.blocks import Block, walk_blocks
 from scrapers.bylines import Byline, looks_like_byline, parse_byline
 from scrapers.captions import take_captions
-from scrapers.dom import Element, class_tokens, element_text, is_block, select, tree_changed
+from scrapers.dom import BLOCK_TAGS, Element, class_tokens, element_text, select, tree_changed
 from scrapers.layers.generic import CONSENT
 from scrapers.records import Caption
 from scrapers.text import fold_key
@@ -49,6 +49,8 @@ _JUNK_TAGS = [
     "rt",  # ruby annotations (furigana): the base text is the text
     "rp",
 ]
+_JUNK_TAG_SET = frozenset(_JUNK_TAGS)
+_WORD = re.compile(r"\w")
 _JUNK_CLASS = re.compile(
     r"(?:^|[-_\s])(?:related|relate|relates|lienquan|tinlienquan|tin-lien-quan|ads?|adv|"
     r"advert|advertisement|banner|quangcao|share|sharing|social|tags?|tag-list|keywords?|"
@@ -163,14 +165,15 @@ def remove_junk(root: Element, drop: tuple[str, ...] = ()) -> None:
         doomed.extend(select(root, sel))
     total: int | None = None
     for el in root.iterdescendants():
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if not isinstance(tag, str):
             doomed.append(el)  # comments, processing instructions
-        elif el.tag in _WRAPPER_TAGS or _is_junk_box(el):
+        elif tag in _WRAPPER_TAGS or _is_junk_box(el, tag):
             if total is None:
                 total = _text_size(root)
-            if el.tag in _LIST_TAGS or _text_size(el) < _WRAPPER_SHARE * total:
+            if tag in _LIST_TAGS or _text_size(el) < _WRAPPER_SHARE * total:
                 doomed.append(el)
-        elif el.tag in _JUNK_TAGS:
+        elif tag in _JUNK_TAG_SET:
             doomed.append(el)
     for el in doomed:
         if el is not root and el.getparent() is not None:
@@ -183,8 +186,8 @@ def _text_size(el: Element) -> int:
     return len("".join(el.itertext()).split())
 
 
-def _is_junk_box(el: Element) -> bool:
-    if not is_block(el) or el.tag in ("article", "main"):
+def _is_junk_box(el: Element, tag: str) -> bool:
+    if tag not in BLOCK_TAGS or tag in ("article", "main"):
         # inline links such as PLO's "cms-relate" keyword links are text; an <article>
         # carries its own taxonomy classes ("tag-x", "category-y"), not a widget's
         return False
@@ -192,9 +195,10 @@ def _is_junk_box(el: Element) -> bool:
         return True
     if (el.get("data-module") or "").lower().startswith("related"):
         return True
-    if _POST_CLASS.search(el.get("class") or ""):
+    classes = el.get("class") or ""
+    if _POST_CLASS.search(classes):
         return False
-    tokens = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    tokens = f"{classes} {el.get('id') or ''}".lower()
     return bool(tokens.strip()) and bool(_JUNK_CLASS.search(tokens) or CONSENT.search(tokens))
 
 
@@ -246,11 +250,12 @@ def _filter(blocks: list[Block], exclude: tuple[str, ...]) -> list[Block]:
     kept: list[Block] = []
     for block in blocks:
         text = block.text
-        if not text or not re.search(r"\w", text):
+        if not text or not _WORD.search(text):
             continue
-        if _RELATED_LINE.match(text) or (block.link_ratio > 0.9 and len(text.split()) <= 30):
+        words = len(text.split())
+        if _RELATED_LINE.match(text) or (block.link_ratio > 0.9 and words <= 30):
             continue
-        if _boilerplate_line(block):
+        if _boilerplate_line(block, words):
             continue
         if fold_key(text) in excluded:
             continue
@@ -258,11 +263,10 @@ def _filter(blocks: list[Block], exclude: tuple[str, ...]) -> list[Block]:
     return kept
 
 
-def _boilerplate_line(block: Block) -> bool:
-    """A short line that is a "see also" pointer, a share/comment/subscribe prompt or a
-    follow-us-on-social-networks line."""
+def _boilerplate_line(block: Block, words: int) -> bool:
+    """A short line (`words` long) that is a "see also" pointer, a share/comment/subscribe
+    prompt or a follow-us-on-social-networks line."""
     text = block.text
-    words = len(text.split())
     if words > _CUE_WORDS:
         return False
     if _CUE_LINE.match(text):

@@ -38,7 +38,9 @@ def take_captions(root: Element, base_url: str, extra: tuple[str, ...] = ()) -> 
     doomed: list[Element] = []
     doomed_ids: set[int] = set()
     for el in list(root.iter()):
-        if el is root or not isinstance(el.tag, str) or _inside(el, doomed_ids, root):
+        if el is root or not isinstance(el.tag, str):
+            continue
+        if doomed_ids and _inside(el, doomed_ids, root):
             continue
         if el.tag == "figure":
             for node in _outermost(el, marked):
