@@ -58,6 +58,11 @@ class _Rules:
 
 
 _DIGITS = re.compile(r"\d+")
+# Police unit names hold summary words ("Phòng Cảnh sát điều tra tội phạm về ma túy",
+# "Cục Cảnh sát phòng, chống tội phạm ..."): cues inside them say nothing of the sentence.
+_UNIT_NAME = re.compile(
+    r"(?:phòng|cục|đội|trại|trung tâm|bộ tư lệnh)\s+cảnh sát(?:,?\s+[^\s,.;:()\"“”«»]+){1,8}"
+)
 
 
 @lru_cache(maxsize=1024)
@@ -109,10 +114,11 @@ def extract_crimes(text: str) -> tuple[CrimeMention, ...]:
 def _crimes(prep: Prepared) -> tuple[CrimeMention, ...]:
     rules = _rules()
     spans = sentences(prep)
-    contexts = _sentence_contexts(prep, spans, rules)
+    units = _unit_names(prep)
+    contexts = _sentence_contexts(prep, spans, rules, units)
     admin_sentences = {sentence_index(spans, h[0]) for h in rules.admin_vocab.hits(prep)}
     out: list[CrimeMention] = []
-    covered: list[tuple[int, int]] = []
+    covered: list[tuple[int, int]] = list(units)  # "... tội phạm về ma túy" names a unit
     for start, end in _quoted(prep, rules):
         covered.append((start, end))
         idx = sentence_index(spans, start)
@@ -235,13 +241,25 @@ def _admin_mentions(
     return out
 
 
+def _unit_names(prep: Prepared) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _UNIT_NAME.finditer(prep.key)]
+
+
 def _sentence_contexts(
-    prep: Prepared, spans: list[tuple[int, int]], rules: _Rules
+    prep: Prepared,
+    spans: list[tuple[int, int]],
+    rules: _Rules,
+    units: list[tuple[int, int]],
 ) -> list[CrimeContext]:
-    """Context of every sentence from one pass per cue list."""
+    """Context of every sentence from one pass per cue list (cues inside unit names
+    skipped)."""
     hits: dict[str, set[int]] = {}
     for name, vocab in rules.context_vocab.items():
-        hits[name] = {sentence_index(spans, h[0]) for h in vocab.hits(prep)}
+        hits[name] = {
+            sentence_index(spans, h[0])
+            for h in vocab.hits(prep)
+            if not any(s <= h[0] < e for s, e in units)
+        }
     out: list[CrimeContext] = []
     for idx in range(len(spans)):
         if idx in hits["warning"]:

@@ -146,11 +146,25 @@ def _subjects(prep: Prepared, rules: _Rules, start: int, end: int) -> tuple[str,
     return find_names(prep.text[start:end])
 
 
+# A capitalised run right after one of these is a place ("xã Thạch Hạ", "thành phố Hà
+# Tĩnh"), however much it looks like family name + given name.
+_PLACE_BEFORE = re.compile(
+    r"(?:^|[\s(,;])(?:xã|phường|thị trấn|thị xã|huyện|quận|thành phố|tp\.?|tỉnh|thôn|xóm|ấp|bản|"
+    r"làng|tổ dân phố|khu phố|đường|phố|ngõ|khu|cụm|khối)\s*$",
+    re.IGNORECASE,
+)
+
+
 def find_names(segment: str) -> tuple[str, ...]:
-    """Person names (known family name + capitalised syllables) and initials, as written."""
+    """Person names (known family name + capitalised syllables) and initials, as written;
+    not place names after an administrative word ("trú tại xã Thạch Hạ")."""
     found: list[str] = []
-    for m in _rules().name_re.finditer(_unquoted(segment)):
+    text = _unquoted(segment)
+    for m in _rules().name_re.finditer(text):
         name = m.group(0).strip()
+        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        if _PLACE_BEFORE.search(text, max(0, start - 20), start):
+            continue
         if name not in found:
             found.append(name)
     return tuple(found)

@@ -28,13 +28,14 @@ from scrapers.police.notices import extract_scam, extract_wanted
 from scrapers.police.persons import extract_persons
 from scrapers.police.places import extract_places, publisher_province_of
 from scrapers.police.prep import cached_fold_key as fold_key
+from scrapers.police.repeats import merge_figures, merge_legal_actions
 from scrapers.police.times import extract_event_times
 from scrapers.police.units import extract_units
 from scrapers.records import ArticleRecord
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CASE_ROLES = frozenset({"suspect", "accused", "defendant", "wanted", "victim"})
-STRUCTURE_VERSION = "2"
+STRUCTURE_VERSION = "3"
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -163,7 +164,7 @@ def structure_article(
     keep = verdict.is_police_affairs
     if relevance_threshold is not None:
         keep = verdict.relevance >= relevance_threshold
-    legal = extract_legal_actions(text)
+    legal = merge_legal_actions(extract_legal_actions(text))
     wanted = extract_wanted(text)
     persons = _with_stated_facts(
         extract_persons(text, published=published, publisher_province=publisher_province),
@@ -174,7 +175,7 @@ def structure_article(
     times = extract_event_times(text, published=record.published_at)
     parts = {
         "crimes": extract_crimes(text),
-        "figures": extract_figures(text),
+        "figures": merge_figures(extract_figures(text)),
         "title_len": len(" ".join(record.title.split())),
         "publisher": publisher_province_of(publisher_province, published),
     }
