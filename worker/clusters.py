@@ -10,16 +10,17 @@ similarity, and joins the story of the best match; otherwise it starts its own s
 Case: reports of one case (arrest → prosecution → trial; portal → press). Candidates share
 a blocking key (facet "case_key", bounded per key); scrapers.police.cases decides.
 
-Every lookup is one statement bounded to the most recent ROW_LIMIT index rows, so the cost
+Every lookup is one statement reading at most PER_VALUE index rows per value, so the cost
 per article stays flat however many articles are stored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, delete, func, select
+from sqlalchemy import Executable, bindparam, delete, func, select, union_all
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import SKETCH_SIZE, similarity
@@ -30,45 +31,61 @@ from worker.db.rows import insert_rows
 
 SAME_STORY = 0.6  # estimated Jaccard of 5-syllable shingles
 MIN_SHARED = SKETCH_SIZE // 4  # candidates must share at least this many sketch values
-ROW_LIMIT = 500  # most recent index rows read per lookup
+PER_VALUE = 20  # most recent holders read per sketch value / per case key
 MAX_CANDIDATES = 10
 MAX_KEYS = 12  # case blocking keys used per lookup
 
-# Statements are built once with bind parameters: building one per call (an IN list of 32
-# literals, a cache key over them) cost several times what running it does.
-_RECENT_HOLDERS = (
-    select(ArticleSketch.article_id.label("holder"))
-    .where(
-        ArticleSketch.hash.in_(bindparam("values", expanding=True)),
-        ArticleSketch.article_id != bindparam("me"),
+# Statements are built once with bind parameters (building one per call cost several times
+# what running it does). Each lookup reads, per value, only its PER_VALUE most recent index
+# rows (one short backward range scan each): a value held by more articles than that (a
+# stock phrase, a busy province) says nothing about which one is the copy, and the cost
+# stays flat however many articles are stored. An IN list ordered by recency instead read
+# every matching row before its LIMIT and grew with the table.
+
+
+def _recent(key: Any, *conditions: Any) -> Any:
+    """SELECT of the PER_VALUE most recent `key` ids meeting `conditions`, as a union arm."""
+    return (
+        select(key.label("holder"))
+        .where(*conditions, key != bindparam("me"))
+        .order_by(key.desc())
+        .limit(PER_VALUE)
+        .subquery()
+        .select()
     )
-    .order_by(ArticleSketch.article_id.desc())
-    .limit(ROW_LIMIT)
-    .subquery()
-)
-# The candidates: recent holders of at least `need` of the values, most values first (the
-# most recent first on a tie), counted by the database over the ROW_LIMIT recent rows.
-_CANDIDATES = (
-    select(_RECENT_HOLDERS.c.holder)
-    .group_by(_RECENT_HOLDERS.c.holder)
-    .having(func.count() >= bindparam("need"))
-    .order_by(func.count().desc(), _RECENT_HOLDERS.c.holder.desc())
-    .limit(MAX_CANDIDATES)
-)
+
+
+@cache
+def _candidates_stmt(size: int) -> Executable:
+    """Recent holders of at least `need` of `size` sketch values, most values first (the
+    most recent first on a tie), counted by the database."""
+    sketch = ArticleSketch
+    arms = [_recent(sketch.article_id, sketch.hash == bindparam(f"v{i}")) for i in range(size)]
+    holders = union_all(*arms).subquery()
+    return (
+        select(holders.c.holder)
+        .group_by(holders.c.holder)
+        .having(func.count() >= bindparam("need"))
+        .order_by(func.count().desc(), holders.c.holder.desc())
+        .limit(MAX_CANDIDATES)
+    )
+
+
+@cache
+def _case_keys_stmt(size: int) -> Executable:
+    """Recent articles holding any of `size` case keys (the PER_VALUE most recent per key)."""
+    facet = ArticleFacet
+    case_key = facet.facet == "case_key"
+    arms = [
+        _recent(facet.article_id, case_key, facet.value == bindparam(f"k{i}")) for i in range(size)
+    ]
+    return union_all(*arms)
+
+
 _SKETCHES = select(ArticleSketch.article_id, ArticleSketch.hash).where(
     ArticleSketch.article_id.in_(bindparam("ids", expanding=True))
 )
 _DROP_SKETCH = delete(ArticleSketch).where(ArticleSketch.article_id == bindparam("me"))
-_CASE_KEYS = (
-    select(ArticleFacet.article_id)
-    .where(
-        ArticleFacet.facet == "case_key",
-        ArticleFacet.value.in_(bindparam("keys", expanding=True)),
-        ArticleFacet.article_id != bindparam("me"),
-    )
-    .order_by(ArticleFacet.article_id.desc())
-    .limit(ROW_LIMIT)
-)
 _CASES = select(Article.id, Article.case_id, Article.record["police"]["case"]).where(
     Article.id.in_(bindparam("ids", expanding=True))
 )
@@ -76,7 +93,7 @@ _CASES = select(Article.id, Article.case_id, Article.record["police"]["case"]).w
 
 def _rows(session: Session, stmt: Executable, **params: Any) -> list[tuple[Any, ...]]:
     """Run a prebuilt lookup on the session's connection: plain rows, without the ORM's
-    per-row loading (a holders lookup returns up to ROW_LIMIT rows)."""
+    per-row loading)."""
     return [tuple(row) for row in session.connection().execute(stmt, params)]
 
 
@@ -86,13 +103,14 @@ def _ids(session: Session, stmt: Executable, **params: Any) -> list[int]:
 
 def _candidates(session: Session, article_id: int, values: tuple[int, ...]) -> list[int]:
     """Recent articles sharing at least MIN_SHARED of `values` (all of them for a shorter
-    sketch), over the most recent ROW_LIMIT matching index rows (one index range read;
+    sketch), over the PER_VALUE most recent holders of each value (short index range reads;
     syndicated copies appear within days), at most MAX_CANDIDATES, most shared first."""
     wanted = sorted(set(values))
     if not wanted:
         return []
+    params = {f"v{i}": v for i, v in enumerate(wanted)}
     need = min(MIN_SHARED, len(values))
-    return _ids(session, _CANDIDATES, values=wanted, me=article_id, need=need)
+    return _ids(session, _candidates_stmt(len(wanted)), me=article_id, need=need, **params)
 
 
 def _sketches(session: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
@@ -140,12 +158,13 @@ def _features(case: dict[str, Any] | None) -> CaseFeatures | None:
 
 
 def _case_candidates(session: Session, article_id: int, keys: Iterable[str]) -> set[int]:
-    """Recent articles sharing a blocking key (the strongest MAX_KEYS keys, most recent
-    ROW_LIMIT matching rows)."""
-    strongest = sorted(keys, key=_key_strength)[:MAX_KEYS]
+    """Recent articles sharing a blocking key (the strongest MAX_KEYS keys, the PER_VALUE
+    most recent holders of each)."""
+    strongest = sorted(set(keys), key=_key_strength)[:MAX_KEYS]
     if not strongest:
         return set()
-    return set(_ids(session, _CASE_KEYS, keys=strongest, me=article_id))
+    params = {f"k{i}": k for i, k in enumerate(strongest)}
+    return set(_ids(session, _case_keys_stmt(len(strongest)), me=article_id, **params))
 
 
 def _key_strength(key: str) -> tuple[int, str]:
