@@ -17,10 +17,14 @@ Output stays in text order.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import TypeVar
 
 from scrapers.police.model_events import Figure, LegalAction
 from scrapers.police.prep import cached_fold_key as fold_key
+
+_M = TypeVar("_M", LegalAction, Figure)
 
 
 def _subject_key(subjects: tuple[str, ...]) -> frozenset[str]:
@@ -38,15 +42,22 @@ def _joined_step(kept: LegalAction, new: LegalAction) -> LegalAction:
     return replace(base, authority=base.authority or other.authority)
 
 
-def merge_legal_actions(actions: tuple[LegalAction, ...]) -> tuple[LegalAction, ...]:
-    kept: list[LegalAction] = []
-    for action in actions:
-        same = next((i for i, k in enumerate(kept) if _same_step(k, action)), None)
-        if same is None:
-            kept.append(action)
+def _merged(
+    mentions: Iterable[_M], same: Callable[[_M, _M], bool], join: Callable[[_M, _M], _M]
+) -> tuple[_M, ...]:
+    """Each mention joined into the first kept one it is `same` as; text order."""
+    kept: list[_M] = []
+    for mention in mentions:
+        found = next((i for i, k in enumerate(kept) if same(k, mention)), None)
+        if found is None:
+            kept.append(mention)
         else:
-            kept[same] = _joined_step(kept[same], action)
-    return tuple(sorted(kept, key=lambda a: a.start))
+            kept[found] = join(kept[found], mention)
+    return tuple(sorted(kept, key=lambda m: m.start))
+
+
+def merge_legal_actions(actions: tuple[LegalAction, ...]) -> tuple[LegalAction, ...]:
+    return _merged(actions, _same_step, _joined_step)
 
 
 def _same_figure(a: Figure, b: Figure) -> bool:
@@ -65,11 +76,4 @@ def _joined_figure(kept: Figure, new: Figure) -> Figure:
 
 
 def merge_figures(figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
-    kept: list[Figure] = []
-    for figure in figures:
-        same = next((i for i, k in enumerate(kept) if _same_figure(k, figure)), None)
-        if same is None:
-            kept.append(figure)
-        else:
-            kept[same] = _joined_figure(kept[same], figure)
-    return tuple(sorted(kept, key=lambda f: f.start))
+    return _merged(figures, _same_figure, _joined_figure)
