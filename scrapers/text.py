@@ -46,11 +46,22 @@ def normalize_tone_placement(text: str) -> str:
     return _OLD_TONE_NFC.sub(lambda m: _NEW_PLACEMENT[m.group()], text)
 
 
-@lru_cache(maxsize=2048)
+# Keys of short strings are remembered: a parse asks for the keys of the same lines several
+# times (filters, lead checks, dedup). Whole texts are not: they are asked for once, and
+# 2048 of them would keep tens of MB alive in a long-running worker.
+_MEMO_CHARS = 1000
+
+
 def tone_key(text: str) -> str:
-    """Case- and tone-placement-insensitive key (keeps diacritics). Remembered: a parse
-    asks for the keys of the same lines several times (filters, lead checks, dedup)."""
+    """Case- and tone-placement-insensitive key (keeps diacritics)."""
+    return _memo_tone_key(text) if len(text) <= _MEMO_CHARS else _tone_key(text)
+
+
+def _tone_key(text: str) -> str:
     return normalize_tone_placement(clean_text(text)).lower()
+
+
+_memo_tone_key = lru_cache(maxsize=2048)(_tone_key)
 
 
 class _BareTable(dict[int, str]):
@@ -73,7 +84,13 @@ def strip_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_BARE)
 
 
-@lru_cache(maxsize=2048)
 def fold_key(text: str) -> str:
     """Diacritic-free, lower-case key: 'Công an tỉnh Thanh Hoá' → 'cong an tinh thanh hoa'."""
-    return strip_diacritics(tone_key(text))
+    return _memo_fold_key(text) if len(text) <= _MEMO_CHARS else _fold_key(text)
+
+
+def _fold_key(text: str) -> str:
+    return strip_diacritics(_tone_key(text))
+
+
+_memo_fold_key = lru_cache(maxsize=2048)(_fold_key)
