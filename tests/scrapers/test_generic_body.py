@@ -24,7 +24,7 @@ def _texts(html: str) -> tuple[str, ...]:
 @pytest.mark.unit
 def test_a_page_whose_text_is_only_inside_noscript_is_read() -> None:
     # raised ArticleParseError("no body text") before: <noscript> never scored
-    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    paragraphs = _paragraphs(4)
     html = _page(
         "<div id='header'><a href='/'>Home</a></div>"
         f"<noscript><div id='page'><div id='text'>{paragraphs}</div></div></noscript>"
@@ -35,7 +35,7 @@ def test_a_page_whose_text_is_only_inside_noscript_is_read() -> None:
 
 @pytest.mark.unit
 def test_a_post_body_rendered_from_noscript_wins_over_the_header() -> None:
-    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    paragraphs = _paragraphs(4)
     html = _page(
         "<div class='header'><p>The latest news and insights from our team, every week.</p>"
         "</div><div class='post'><div class='post-body'><script>load()</script>"
@@ -47,7 +47,7 @@ def test_a_post_body_rendered_from_noscript_wins_over_the_header() -> None:
 
 @pytest.mark.unit
 def test_a_javascript_warning_in_noscript_is_not_the_article() -> None:
-    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    paragraphs = _paragraphs(4)
     html = _page(
         "<noscript><p>Please enable JavaScript in your browser to use this site.</p></noscript>"
         f"<div id='story'>{paragraphs}</div>"
@@ -99,9 +99,13 @@ def _with_description(body: str) -> str:
     return f"<html>{head}<body>{body}</body></html>"
 
 
+def _paragraphs(count: int) -> str:
+    return "".join(f"<p>{SENTENCE} {i}</p>" for i in range(count))
+
+
 @pytest.mark.unit
 def test_an_intro_printed_above_the_container_is_the_lead() -> None:
-    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    paragraphs = _paragraphs(4)
     html = _with_description(
         "<div class='article'><h1>A title of the page</h1>"
         f"<div class='article-teaser'><p>{INTRO}</p></div>"
@@ -112,21 +116,20 @@ def test_an_intro_printed_above_the_container_is_the_lead() -> None:
 
 
 @pytest.mark.unit
-def test_teaser_cards_of_other_articles_are_not_the_intro() -> None:
-    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
-    card = f"<div class='teaser'><a href='/other'>{INTRO}</a></div>"
+@pytest.mark.parametrize(
+    "box",
+    [
+        pytest.param(f"<div class='teaser'><a href='/other'>{INTRO}</a></div>", id="teaser-card"),
+        pytest.param(
+            f"<div class='intro'><h1>A title of the page</h1><time>Monday</time>{INTRO}</div>",
+            id="header-with-headline",
+        ),
+    ],
+)
+def test_boxes_that_only_look_like_an_intro_are_not_the_lead(box: str) -> None:
+    """Teaser cards of other articles, and a header box holding the headline and date."""
     html = _with_description(
-        f"<div class='article'>{card}<div class='news-text'>{paragraphs}</div></div>"
-    )
-    assert parse_article(html, URL).lead == "An SEO summary of the page."
-
-
-@pytest.mark.unit
-def test_a_header_box_with_the_headline_is_not_the_intro() -> None:
-    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
-    header = f"<div class='intro'><h1>A title of the page</h1><time>Monday</time>{INTRO}</div>"
-    html = _with_description(
-        f"<div class='article'>{header}<div class='news-text'>{paragraphs}</div></div>"
+        f"<div class='article'>{box}<div class='news-text'>{_paragraphs(4)}</div></div>"
     )
     assert parse_article(html, URL).lead == "An SEO summary of the page."
 
@@ -150,7 +153,7 @@ def test_sections_wrapped_one_by_one_with_their_heading_are_all_read() -> None:
 def test_css_inside_an_inline_element_never_scores() -> None:
     css = "<style>" + ", ".join(f".sk{i}{{color:#eee;width:{i}px}}" for i in range(60)) + "</style>"
     skeleton = f"<div class='loading'><span>{css}<span>Read the next story</span></span></div>"
-    paragraphs = "".join(f"<p>{SENTENCE} {i}</p>" for i in range(4))
+    paragraphs = _paragraphs(4)
     html = _page(f"{skeleton}<div id='story'>{paragraphs}</div>")
     main = find_main_content(load_tree(html))
     assert main is not None and main.get("id") == "story"
