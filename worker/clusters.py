@@ -86,7 +86,7 @@ _SKETCHES = select(ArticleSketch.article_id, ArticleSketch.hash).where(
     ArticleSketch.article_id.in_(bindparam("ids", expanding=True))
 )
 _DROP_SKETCH = delete(ArticleSketch).where(ArticleSketch.article_id == bindparam("me"))
-_CASES = select(Article.id, Article.case_id, Article.record["police"]["case"]).where(
+_CASES = select(Article.id, Article.case_id, Article.case_features).where(
     Article.id.in_(bindparam("ids", expanding=True))
 )
 

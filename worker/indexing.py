@@ -2,7 +2,7 @@
 revision in the same transaction — search text, story cluster, facets.
 
 In: a flushed Article whose `record` is current. Out: articles.search_text / story_id /
-genre / relevance / is_police_affairs / case_id, and article_facets rows.
+genre / relevance / is_police_affairs / case_features / case_id, and article_facets rows.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def index_columns(article: Article) -> None:
     article.genre = police.get("genre")
     article.relevance = police.get("relevance")
     article.is_police_affairs = police.get("is_police_affairs")
+    article.case_features = police.get("case") or None
 
 
 def index_article(session: Session, article: Article, *, fresh: bool = False) -> None:

@@ -113,6 +113,10 @@ class Article(Base):
     # Diacritic-free, tone-normalized, lower-case title + lead + body: "cong an" finds
     # "Công an". Indexed for full-text search on PostgreSQL (migration 0004).
     search_text: Mapped[str | None] = mapped_column(Text)
+    # record["police"]["case"] (the case features scrapers.police.cases compares), kept
+    # apart so that a case lookup reads a few hundred bytes per candidate instead of
+    # extracting them from the whole record (migration 0008).
+    case_features: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
 
 class ArticleUrl(Base):
