@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 from dataclasses import dataclass
 from typing import Literal
 
@@ -59,13 +60,35 @@ class DecodedText:
     mojibake_repaired: bool = False
 
 
+# Per thread, the last text decode_html read as strict UTF-8 and the bytes it came from.
+_LAST_UTF8 = threading.local()
+
+
 def decode_html(body: bytes, content_type: str | None) -> DecodedText:
     """Bytes → text by the order in the module docstring, then mojibake repair."""
     text, encoding, source = _decode(body, content_type)
     if encoding == "utf-8" and not _has_mojibake_hint(body):
-        return DecodedText(text, encoding, source)  # the text holds no mojibake hint
-    repaired, changed = repair_mojibake(text)
-    return DecodedText(repaired, encoding, source, changed)
+        decoded = DecodedText(text, encoding, source)  # the text holds no mojibake hint
+    else:
+        repaired, changed = repair_mojibake(text)
+        decoded = DecodedText(repaired, encoding, source, changed)
+    _LAST_UTF8.pair = (decoded.text, body) if is_utf8_of(decoded) else None
+    return decoded
+
+
+def is_utf8_of(decoded: DecodedText) -> bool:
+    """The decoded bytes are exactly `decoded.text` in UTF-8: a strict UTF-8 reading (no
+    BOM, no replacement character added) with nothing repaired."""
+    strict = decoded.encoding == "utf-8" and decoded.source != "default"
+    return strict and not decoded.mojibake_repaired
+
+
+def utf8_source(text: str) -> bytes | None:
+    """The bytes `text` was decoded from when it is the last text this thread's decode_html
+    returned and they are its exact UTF-8 form (the parse stage then skips encoding the
+    page again); else None. Only that one page is kept alive."""
+    pair: tuple[str, bytes] | None = getattr(_LAST_UTF8, "pair", None)
+    return pair[1] if pair is not None and pair[0] is text else None
 
 
 def _has_mojibake_hint(body: bytes) -> bool:
