@@ -7,6 +7,9 @@ The site runs in a child process so its CPU is not counted.
 
     python bench/ingest.py [--articles 2000] [--dense]
 
+Like `newsworker ingest`, it runs under jemalloc when installed (worker/allocator.py);
+NEWSWORKER_ALLOCATOR=system measures the C library's malloc instead.
+
 Article text reads like real incident reports (one cast per article, mostly narrative
 sentences, about the length of the corpus page each template comes from); --dense puts a
 person, unit, crime, place, date and figures into every sentence instead.
@@ -30,7 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.e2e.helpers import ingest_context, make_settings, write_source
 from tests.fixtures.corpus_site import make_spec, populate_news_site, render
 from tests.fixtures.site import FixtureSite
+from worker.allocator import use_jemalloc
 from worker.pipeline import run_source
+from worker.settings import Settings
 from worker.warmup import warm_up
 
 
@@ -83,6 +88,7 @@ def main() -> None:
         help="every sentence names a person, unit, crime, place and figures (stress case)",
     )
     args = parser.parse_args()
+    allocator = use_jemalloc(Settings().allocator)  # as `newsworker ingest` does
     ready, stop, counts = mp.Queue(), mp.Event(), mp.Value("i", 0)
     server = mp.Process(
         target=_serve, args=(args.articles, args.dense, ready, stop, counts), daemon=True
@@ -107,6 +113,7 @@ def main() -> None:
     stop.set()
     server.join(5)
     n = max(first.created, 1)
+    print(f"allocator               {allocator}")
     print(f"articles created        {first.created} (failed {first.failed})")
     print(f"wall time               {wall:.2f} s  → {first.created / wall:.1f} articles/s")
     print(f"CPU time                {cpu:.2f} s  → {first.created / cpu:.1f} articles/s per core")

@@ -78,6 +78,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         # One message reserved per process: a crash strands at most one, and long ingests
         # do not hold other sources' messages hostage.
         "worker_prefetch_multiplier": 1,
+        # Pool processes are replaced now and then (forked again from the warmed-up main
+        # process): what a long-lived process accumulates stays bounded. None: never.
+        "worker_max_tasks_per_child": settings.worker_max_tasks_per_child or None,
+        "worker_max_memory_per_child": settings.worker_max_memory_per_child_mb * 1024 or None,
         # Soft limit raises inside the task (it records and releases its lease); the hard
         # limit kills the child. Both below the visibility timeout (checked above).
         "task_soft_time_limit": settings.task_soft_time_limit,

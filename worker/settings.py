@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     pause_after_failures: int = Field(default=10, ge=1)
     watchdog_seconds: float = Field(default=300.0, ge=0)  # 0 turns the watchdog off
     log_json: bool = False
+    # Long-running commands re-execute themselves under jemalloc when it is installed
+    # (worker/allocator.py); "system" keeps the C library's malloc.
+    allocator: Literal["jemalloc", "system"] = "jemalloc"
+    # Celery pool processes are replaced after this many tasks / once their resident memory
+    # passes this many MB after a task (0: never). Bounds what a long-lived process
+    # accumulates (caches, heap fragmentation) without restarting the worker.
+    worker_max_tasks_per_child: int = Field(default=200, ge=0)
+    worker_max_memory_per_child_mb: int = Field(default=1024, ge=0)
     log_level: str = "INFO"
     # Read API (`newsworker serve`): bearer tokens "scope:token", comma-separated; scope read
     # (GET) or admin (also POST /reingest). Empty: no auth, and serve binds to loopback only.

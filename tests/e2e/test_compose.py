@@ -231,6 +231,7 @@ def test_dockerfile_and_dockerignore() -> None:
     users = [ln.split()[1] for ln in lines if ln.startswith("USER ")]
     assert users and users[-1].split(":")[0] not in ("root", "0")
     assert 'ENTRYPOINT ["newsworker"]' in lines
+    assert re.search(r"apt-get install [^&]*\blibjemalloc2\b", dockerfile), "jemalloc"
     assert not re.search(r"^(ENV|ARG)\b.*(PASSWORD|SECRET|TOKEN)", dockerfile, re.MULTILINE)
     ignored = (REPO / ".dockerignore").read_text(encoding="utf-8").split()
     for entry in (".git", "data/", ".env", "tests/", "bench/"):
