@@ -60,3 +60,8 @@ def test_strip_diacritics_is_per_character() -> None:
         nfc = unicodedata.normalize("NFC", sample)
         assert text.strip_diacritics(sample) == "".join(map(_plain_bare, nfc))
         assert text.strip_diacritics(sample) == "".join(map(_plain_bare, nfc))  # remembered
+
+
+@pytest.mark.parametrize("char", list(text._INVISIBLE_CHARS))
+def test_every_invisible_character_is_looked_for(char: str) -> None:
+    assert text.clean_text(f"Công{char} an") == "Công an"
