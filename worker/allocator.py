@@ -69,6 +69,9 @@ def use_jemalloc(wanted: str) -> str:
     else:
         sys.stdout.flush()
         sys.stderr.flush()
-        os.execve(sys.executable, sys.orig_argv, preload_env(os.environ, library))
+        try:
+            os.execve(sys.executable, sys.orig_argv, preload_env(os.environ, library))
+        except OSError as exc:  # e.g. the interpreter path is gone: go on as we are
+            reason = f"re-execution failed: {exc}"
     logger.info("allocator: %s (%s)", active, reason)
     return active
