@@ -12,6 +12,7 @@ right before it ("Điều 174", "SN 1990", "năm 2020", "Km 12").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
@@ -21,6 +22,7 @@ from scrapers.police.rules import (
     Prepared,
     alternation,
     anchored_regions,
+    digit_runs,
     key_of,
     memoised,
     prepare,
@@ -43,6 +45,10 @@ class _Rules:
     post: dict[str, Qualifier]
     scales: dict[str, float]
     units: dict[str, str]
+    qualifier_words: int  # most words in one qualifier
+    # On the reversed text: whitespace, then up to qualifier_words words (group i: the i-th
+    # word before the whitespace) separated by whitespace.
+    words_before: re.Pattern[str]
 
 
 @cache
@@ -60,6 +66,13 @@ def _rules() -> _Rules:
         rf"(?:\s+(?:loại\s+)?(?P<subj>{alternation(data['subjects'])}))?"
     )
     blocked = alternation(data["blocked_before"])
+    # _match_starts looks for qualifiers as words (letters) separated by whitespace.
+    most_words = max(len(key_of(q).split()) for q in data["qualifiers"] if q.strip())
+    if not all(ch.isalpha() or ch == " " for q in data["qualifiers"] for ch in key_of(q)):
+        raise ValueError("figures.toml: a qualifier must be words of letters")
+    words_before = ""
+    for _ in range(most_words):
+        words_before = r"\s+(\w+)" + (f"(?:{words_before})?" if words_before else "")
     return _Rules(
         figure_re=re.compile(pattern),
         blocked_re=re.compile(blocked + r"\s*[:.]?\s*$"),
@@ -67,6 +80,8 @@ def _rules() -> _Rules:
         post={key_of(k): cast(Qualifier, v) for k, v in data["post_qualifiers"].items()},
         scales={key_of(k): float(v) for k, v in data["scales"].items()},
         units={key_of(k): v for k, v in data["units"].items()},
+        qualifier_words=most_words,
+        words_before=re.compile(words_before),
     )
 
 
@@ -91,12 +106,58 @@ def extract_figures(text: str) -> tuple[Figure, ...]:
 def _figures(prep: Prepared) -> tuple[Figure, ...]:
     rules = _rules()
     out: list[Figure] = []
-    for lo, hi in anchored_regions(prep.key, 16, 64):
-        for m in rules.figure_re.finditer(prep.key, lo, hi):
-            figure = _figure(prep, rules, m)
-            if figure is not None:
-                out.append(figure)
+    for m in figure_matches(prep.key, rules):
+        figure = _figure(prep, rules, m)
+        if figure is not None:
+            out.append(figure)
     return tuple(out)
+
+
+# Windows around each digit run: before it for a qualifier, after it for scale, unit, subject.
+_BEFORE, _AFTER = 16, 64
+
+
+def figure_matches(key: str, rules: _Rules) -> Iterator[re.Match[str]]:
+    """The matches of `figure_re.finditer(key, lo, hi)` over every window around a digit
+    run (`anchored_regions(key, 16, 64)`), the regex tried only where one can begin: at a
+    number start or at a qualifier right before one (see `_match_starts`)."""
+    runs = digit_runs(key)
+    regions = anchored_regions(key, _BEFORE, _AFTER, runs)
+    backwards = key[::-1]
+    region = 0
+    end = 0
+    for start, stop in runs:
+        while regions[region][1] <= start:
+            region += 1
+        lo, hi = regions[region]
+        for pos in _match_starts(key, backwards, (start, stop), lo, rules):
+            if pos >= end and (m := rules.figure_re.match(key, pos, hi)) is not None:
+                yield m
+                end = m.end()
+
+
+def _match_starts(
+    key: str, backwards: str, run: tuple[int, int], lo: int, rules: _Rules
+) -> list[int]:
+    """Ascending offsets >= lo where a figure with its number in the digit run `run` can
+    begin (`backwards` = key reversed). A number begins the run or follows a ":" or "-" in
+    it (the regex rejects one after a digit, ".", "," or "/"). A qualifier ends in
+    whitespace right before the number, begins a word, and is one or more words separated
+    by whitespace: the last few words before the run, read from `backwards`."""
+    start, stop = run
+    out = [start]
+    if ":" in (digits := key[start:stop]) or "-" in digits:
+        out.extend(i for i in range(start + 1, stop) if key[i - 1] in ":-")
+    size = len(key)
+    words = rules.words_before.match(backwards, size - start, size - lo)
+    if words is not None:
+        last_end = size - words.start(1)
+        for group in range(1, rules.qualifier_words + 1):
+            if words.start(group) >= 0:
+                begin = size - words.end(group)
+                if squash(key[begin:last_end]) in rules.qualifiers:
+                    out.insert(0, begin)
+    return out
 
 
 def _figure(prep: Prepared, rules: _Rules, m: re.Match[str]) -> Figure | None:
