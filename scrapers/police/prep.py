@@ -161,25 +161,33 @@ def search_cued(
 
 
 class WordCues:
-    """Cue words that can only begin at a word start, for a pre-check on the lowered text:
-    `starts(prep)` = offsets in `prep.norm` where one begins after a non-word character
-    (or at 0), or None when the pre-check is not safe. Scanning for "non-word character +
-    cue" lets the regex engine skip most positions cheaply."""
+    """Cue words (each beginning with a letter) that can only begin at a word start, for a
+    pre-check on the lowered text: `starts(prep)` = offsets in `prep.norm` where one begins
+    at 0 or after a non-word character, or None when the pre-check is not safe."""
 
     def __init__(self, words: Iterable[str]) -> None:
+        self.words = tuple(words)
+        trie = _trie(self.words)
+        if not all(ch.isalpha() for ch in trie):
+            raise ValueError(f"cue words must begin with a letter: {sorted(trie)}")
         # A character trie: the engine follows one branch instead of trying every word
-        # (which word matches at an offset does not matter, only where one begins).
-        alts = _trie_source(_trie(words))
-        self._first = re.compile(alts)
-        self._gap = re.compile(rf"\W(?:{alts})")
+        # (which word matches at an offset does not matter, only where one begins). Each
+        # first letter is followed by the word-start test "no word character before it":
+        # the pattern then begins with a set of letters, and the engine skips to the next
+        # one of them with a cheap set test (testing every character for "\W" costs more).
+        self._scan = re.compile(
+            "(?:"
+            + "|".join(
+                f"{first}(?<!\\w(?s:.)){_trie_source(rest)}" for first, rest in sorted(trie.items())
+            )
+            + ")"
+        )
 
     def starts(self, prep: Prepared) -> list[int] | None:
         low = prep.low()
         if low is None:
             return None
-        out = [0] if self._first.match(low) else []
-        out.extend(m.start() + 1 for m in self._gap.finditer(low))
-        return out
+        return [m.start() for m in self._scan.finditer(low)]
 
 
 _Trie = dict[str, "_Trie"]

@@ -4,11 +4,14 @@ texts built from the pieces the patterns care about."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
 from scrapers.police.figures import _rules, figure_matches
-from scrapers.police.prep import prepare
+from scrapers.police.persons import _CUED_STARTS
+from scrapers.police.places import _MENTION_STARTS
+from scrapers.police.prep import WordCues, _trie, _trie_source, prepare
 from scrapers.police.rules import anchored_regions
 
 pytestmark = pytest.mark.unit
@@ -38,3 +41,33 @@ def test_figure_matches_equal_the_windowed_scan() -> None:
             for m in rules.figure_re.finditer(key, lo, hi)
         ]
         assert [m.span() for m in figure_matches(key, rules)] == plain, key
+
+
+_CUE_TEXT = (
+    "đại tá", "Thượng úy", "bị can", "bà", "Bà Rịa", "đ/c", "đ/", "đồng chí", "ông", "em",
+    "xem", "anh", "thanh", "tỉnh", "thị xã", "tp.", "TP", "xã", "phường", "đặc khu", "huyện",
+    "quận", "a", "_", "1", "-", "(", ".", "\n", "\t", " ", " ", " ", "ß",
+)  # fmt: skip
+
+
+def _plain_word_starts(words: WordCues, low: str) -> list[int]:
+    """The definition: 0 when a cue begins there, and every offset after a non-word
+    character where one begins (finditer of "\\W" + cue)."""
+    alts = _trie_source(_trie(words.words))
+    out = [0] if re.match(alts, low) else []
+    out.extend(m.start() + 1 for m in re.finditer(rf"\W(?:{alts})", low))
+    return out
+
+
+@pytest.mark.parametrize("cues", [_CUED_STARTS, _MENTION_STARTS])
+def test_word_cue_starts_equal_the_gap_scan(cues: WordCues) -> None:
+    rng = random.Random(11)
+    for _ in range(3000):
+        prep = prepare("".join(rng.choice(_CUE_TEXT) for _ in range(rng.randint(1, 40))))
+        low = prep.low()
+        expected = None if low is None else _plain_word_starts(cues, low)
+        assert cues.starts(prep) == expected, prep.text
+
+
+def test_word_cues_not_safe_on_case_traps() -> None:
+    assert _CUED_STARTS.starts(prepare("ông Bıg")) is None
