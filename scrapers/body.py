@@ -22,7 +22,7 @@ from scrapers.captions import take_captions
 from scrapers.dom import BLOCK_TAGS, Element, class_tokens, element_text, select, tree_changed
 from scrapers.layers.generic import CONSENT
 from scrapers.records import Caption
-from scrapers.text import fold_key
+from scrapers.text import FoldKeys
 
 _JUNK_TAGS = [
     "script",
@@ -148,7 +148,8 @@ def extract_body(
     else:
         blocks = walk_blocks(root, base_url)
     blocks, styled_captions = _split_styled_captions(blocks)
-    texts = [b for b in _filter(blocks, exclude) if not _printed_lead(b, lead)]
+    lead_key = FoldKeys((lead,) if lead else ())
+    texts = [b for b in _filter(blocks, exclude) if not _printed_lead(b, lead_key)]
     texts, byline = _take_byline(texts)
     opening = texts[0] if len(texts) > 2 and texts[0].emphasized else None
     lead = opening.text if opening is not None and len(opening.text.split()) >= 12 else None
@@ -246,7 +247,7 @@ def _caption_like(block: Block, image: Block) -> bool:
 
 
 def _filter(blocks: list[Block], exclude: tuple[str, ...]) -> list[Block]:
-    excluded = {fold_key(t) for t in exclude if t}
+    excluded = FoldKeys(t for t in exclude if t)
     kept: list[Block] = []
     for block in blocks:
         text = block.text
@@ -257,7 +258,7 @@ def _filter(blocks: list[Block], exclude: tuple[str, ...]) -> list[Block]:
             continue
         if _boilerplate_line(block, words):
             continue
-        if fold_key(text) in excluded:
+        if excluded.holds(text, words):
             continue
         kept.append(block)
     return kept
@@ -276,8 +277,8 @@ def _boilerplate_line(block: Block, words: int) -> bool:
     return bool(_FOLLOW.search(text)) and len(_NETWORKS.findall(text)) >= 2
 
 
-def _printed_lead(block: Block, lead: str | None) -> bool:
-    if not lead or fold_key(block.text) != fold_key(lead):
+def _printed_lead(block: Block, lead: FoldKeys) -> bool:
+    if not lead.holds(block.text):
         return False
     if block.emphasized or block.el is None:
         return True

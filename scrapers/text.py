@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 # Characters that carry no text: BOM/ZWNBSP, soft hyphen, zero-width space/joiners, word joiner.
@@ -134,3 +135,30 @@ def _fold_key(text: str) -> str:
 
 
 _memo_fold_key = lru_cache(maxsize=2048)(_fold_key)
+
+
+class FoldKeys:
+    """Membership of fold_key(text) among the fold keys of some texts, told without folding
+    `text` when its word count rules it out. fold_key keeps the spaces of clean_text (NFC,
+    lower-casing, tone moves and bare letters never make or remove a U+0020; clean_text
+    separates its words with one), so fold_key(text) has words - 1 spaces, where words is
+    len(text.split()) when text holds no invisible character (NFC maps whitespace to
+    whitespace only, one for one, and makes no invisible character: a word is lost only
+    when it consists of invisible characters)."""
+
+    __slots__ = ("_keys", "_spaces")
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._keys = frozenset(fold_key(t) for t in texts)
+        self._spaces = frozenset(key.count(" ") for key in self._keys)
+
+    def holds(self, text: str, words: int | None = None) -> bool:
+        """fold_key(text) is one of the keys; `words`: len(text.split()) when known."""
+        if not self._keys:
+            return False
+        if not _has_invisible(text):
+            if words is None:
+                words = len(text.split())
+            if max(words - 1, 0) not in self._spaces:
+                return False
+        return fold_key(text) in self._keys
