@@ -15,6 +15,9 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
 from scrapers.blocks import Block, walk_blocks
 from scrapers.bylines import Byline, looks_like_byline, parse_byline
@@ -51,6 +54,7 @@ _JUNK_TAGS = [
 ]
 _JUNK_TAG_SET = frozenset(_JUNK_TAGS)
 _WORD = re.compile(r"\w")
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
 _JUNK_CLASS = re.compile(
     r"(?:^|[-_\s])(?:related|relate|relates|lienquan|tinlienquan|tin-lien-quan|ads?|adv|"
     r"advert|advertisement|banner|quangcao|share|sharing|social|tags?|tag-list|keywords?|"
@@ -184,7 +188,10 @@ def remove_junk(root: Element, drop: tuple[str, ...] = ()) -> None:
 
 
 def _text_size(el: Element) -> int:
-    return len("".join(el.itertext()).split())
+    """Words of the element's text: its string value is "".join(el.itertext()) (descendant
+    text nodes in document order, comments and processing instructions left out), read in
+    one call."""
+    return len(_STRING_VALUE(el).split())
 
 
 def _is_junk_box(el: Element, tag: str) -> bool:
@@ -196,10 +203,16 @@ def _is_junk_box(el: Element, tag: str) -> bool:
         return True
     if (el.get("data-module") or "").lower().startswith("related"):
         return True
-    classes = el.get("class") or ""
+    classes, ident = el.get("class") or "", el.get("id") or ""
+    return bool(classes or ident) and _junk_names(classes, ident)
+
+
+@lru_cache(maxsize=4096)
+def _junk_names(classes: str, ident: str) -> bool:
+    """Class and id name a boilerplate box (remembered: a site's boxes repeat their names)."""
     if _POST_CLASS.search(classes):
         return False
-    tokens = f"{classes} {el.get('id') or ''}".lower()
+    tokens = f"{classes} {ident}".lower()
     return bool(tokens.strip()) and bool(_JUNK_CLASS.search(tokens) or CONSENT.search(tokens))
 
 
