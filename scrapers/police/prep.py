@@ -21,6 +21,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add
 from typing import TypeVar, cast
 
 from scrapers.text import fold_key, normalize_tone_placement, tone_key
@@ -55,7 +57,9 @@ _CASE_TRAPS = re.compile(
 class Prepared:
     """One text in the forms the extractors match on (see the module docstring)."""
 
-    __slots__ = ("_clean", "_low", "_norm", "_visible", "key", "memo", "old_tone", "text")
+    __slots__ = (
+        "_breaks", "_clean", "_low", "_norm", "_visible", "key", "memo", "old_tone", "text",
+    )  # fmt: skip
 
     def __init__(self, text: str, key: str, visible: str, old_tone: bool) -> None:
         self.text = text  # NFC display form; surfaces of event records are slices of this
@@ -66,6 +70,7 @@ class Prepared:
         self._clean: str | None = None
         self._norm: str | None = None
         self._low: str | None = None
+        self._breaks: tuple[int, ...] = ()  # see line_breaks
 
     @property
     def clean(self) -> str:
@@ -94,13 +99,29 @@ class Prepared:
 
     def _clean_pair(self) -> None:
         visible = self._visible
-        clean = visible.strip() if _ODD_SPACE.search(visible) is None else " ".join(visible.split())
+        if _ODD_SPACE.search(visible) is None:
+            clean = visible.strip()
+        elif "\n" in visible or "\r" in visible:
+            clean, self._breaks = _collapse_lines(visible)
+        else:
+            clean = " ".join(visible.split())
         norm = clean
         if self.old_tone:
             norm = _OLD_TONE.sub(lambda m: normalize_tone_placement(m.group()), clean)
             if len(norm) != len(clean):  # cannot happen for NFC input; keep offsets consistent
                 clean = norm
         self._clean, self._norm = clean, norm
+
+
+def _collapse_lines(visible: str) -> tuple[str, tuple[int, ...]]:
+    """`" ".join(visible.split())` and the offsets in it of the spaces that join two lines
+    (split at "\n" and "\r"; a line of whitespace only is no line). Splitting at whitespace
+    line by line gives the same words as splitting the whole text."""
+    lines = visible.replace("\r", "\n").split("\n")
+    collapsed = list(filter(None, map(" ".join, map(str.split, lines))))
+    ends = accumulate(map(add, map(len, collapsed[:-1]), repeat(1)), initial=-1)
+    next(ends)
+    return " ".join(collapsed), tuple(ends)
 
 
 T = TypeVar("T")
@@ -117,23 +138,10 @@ def memoised(prep: Prepared, name: str, compute: Callable[[Prepared], T]) -> T:
 def line_breaks(prep: Prepared) -> tuple[int, ...]:
     """Offsets in `prep.clean`/`prep.norm` of the spaces that stand for a line break of the
     original text (title / lead / paragraph boundaries): a person name or a cue never runs
-    across one. Sorted; computed once per text."""
-
-    def compute(p: Prepared) -> tuple[int, ...]:
-        visible = p._visible
-        if "\n" not in visible and "\r" not in visible:
-            return ()
-        # The lines with text, whitespace-collapsed, are joined by one space in `clean`.
-        lines = visible.replace("\r", "\n").split("\n")
-        lengths = [len(" ".join(words)) for line in lines if (words := line.split())]
-        out: list[int] = []
-        pos = -1
-        for length in lengths[:-1]:
-            pos += length + 1
-            out.append(pos)
-        return tuple(out)
-
-    return memoised(prep, "line_breaks", compute)
+    across one. Sorted; found with `clean` (see `_collapse_lines`)."""
+    if prep._norm is None:
+        prep._clean_pair()
+    return prep._breaks
 
 
 def cue_starts(prep: Prepared, cues: re.Pattern[str]) -> list[int] | None:

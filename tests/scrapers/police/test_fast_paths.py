@@ -11,7 +11,14 @@ import pytest
 from scrapers.police.figures import _rules, figure_matches
 from scrapers.police.persons import _CUED_STARTS
 from scrapers.police.places import _MENTION_STARTS
-from scrapers.police.prep import WordCues, _trie, _trie_source, prepare
+from scrapers.police.prep import (
+    WordCues,
+    _collapse_lines,
+    _trie,
+    _trie_source,
+    line_breaks,
+    prepare,
+)
 from scrapers.police.rules import anchored_regions
 
 pytestmark = pytest.mark.unit
@@ -71,3 +78,45 @@ def test_word_cue_starts_equal_the_gap_scan(cues: WordCues) -> None:
 
 def test_word_cues_not_safe_on_case_traps() -> None:
     assert _CUED_STARTS.starts(prepare("ông Bıg")) is None
+
+
+_LINE_TEXT = (
+    "a",
+    "bc",
+    "Đại",
+    " ",
+    "  ",
+    "\n",
+    "\r",
+    "\r\n",
+    "\t",
+    "\u2028",
+    "\x0c",
+    "\u00a0",
+    ".",
+)
+
+
+def _plain_line_breaks(visible: str) -> tuple[int, ...]:
+    """The definition: the collapsed lines with text, joined by one space each."""
+    lengths = [
+        len(" ".join(w)) for line in visible.replace("\r", "\n").split("\n") if (w := line.split())
+    ]
+    out: list[int] = []
+    pos = -1
+    for length in lengths[:-1]:
+        pos += length + 1
+        out.append(pos)
+    return tuple(out)
+
+
+def test_collapse_lines_equals_the_line_by_line_definition() -> None:
+    rng = random.Random(5)
+    for _ in range(3000):
+        visible = "".join(rng.choice(_LINE_TEXT) for _ in range(rng.randint(0, 30)))
+        clean, breaks = _collapse_lines(visible)
+        assert clean == " ".join(visible.split()), repr(visible)
+        assert breaks == _plain_line_breaks(visible), repr(visible)
+        assert line_breaks(prepare(visible)) == (
+            breaks if "\n" in visible or "\r" in visible else ()
+        )
