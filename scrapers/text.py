@@ -39,8 +39,23 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if _has_invisible(text):
         text = _INVISIBLE_RE.sub("", text)
+    if _single_spaced(text):
+        return text
     # str.split() splits on all Unicode whitespace (NBSP, U+2000-U+200A, U+3000, ...).
     return " ".join(text.split())
+
+
+def _single_spaced(text: str) -> bool:
+    """`text` is its own " ".join(text.split()): printable (every whitespace character but
+    U+0020 is not: NBSP and U+2000-U+200A are separators, tab and newline controls), no
+    space at either end, no two in a row. A C scan each, where split and join make an
+    object per word."""
+    return (
+        text.isprintable()
+        and "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    )
 
 
 # Old-style placement: tone on the second vowel of an open "oa", "oe", "uy" syllable
