@@ -17,7 +17,7 @@ Output stays in text order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -29,6 +29,10 @@ _M = TypeVar("_M", LegalAction, Figure)
 
 def _subject_key(subjects: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold_key(s) for s in subjects)
+
+
+def _step_kind(a: LegalAction) -> str:
+    return a.action
 
 
 def _same_step(a: LegalAction, b: LegalAction) -> bool:
@@ -43,13 +47,21 @@ def _joined_step(kept: LegalAction, new: LegalAction) -> LegalAction:
 
 
 def _merged(
-    mentions: Iterable[_M], same: Callable[[_M, _M], bool], join: Callable[[_M, _M], _M]
+    mentions: Iterable[_M],
+    kind: Callable[[_M], Hashable],
+    same: Callable[[_M, _M], bool],
+    join: Callable[[_M, _M], _M],
 ) -> tuple[_M, ...]:
-    """Each mention joined into the first kept one it is `same` as; text order."""
+    """Each mention joined into the first kept one it is `same` as; text order. Mentions
+    that are `same` are of one `kind` (and a join keeps it), so only the kept mentions of
+    its kind are compared with a mention."""
     kept: list[_M] = []
+    of_kind: dict[Hashable, list[int]] = {}
     for mention in mentions:
-        found = next((i for i, k in enumerate(kept) if same(k, mention)), None)
+        indexes = of_kind.setdefault(kind(mention), [])
+        found = next((i for i in indexes if same(kept[i], mention)), None)
         if found is None:
+            indexes.append(len(kept))
             kept.append(mention)
         else:
             kept[found] = join(kept[found], mention)
@@ -57,7 +69,11 @@ def _merged(
 
 
 def merge_legal_actions(actions: tuple[LegalAction, ...]) -> tuple[LegalAction, ...]:
-    return _merged(actions, _same_step, _joined_step)
+    return _merged(actions, _step_kind, _same_step, _joined_step)
+
+
+def _figure_kind(a: Figure) -> tuple[float, str]:
+    return a.value, a.unit
 
 
 def _same_figure(a: Figure, b: Figure) -> bool:
@@ -76,4 +92,4 @@ def _joined_figure(kept: Figure, new: Figure) -> Figure:
 
 
 def merge_figures(figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
-    return _merged(figures, _same_figure, _joined_figure)
+    return _merged(figures, _figure_kind, _same_figure, _joined_figure)

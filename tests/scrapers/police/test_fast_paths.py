@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Any
 
 import pytest
 
+from scrapers.police import repeats
 from scrapers.police.figures import _rules, figure_matches
+from scrapers.police.model_events import Figure, LegalAction
 from scrapers.police.persons import _CUED_STARTS
 from scrapers.police.places import _MENTION_STARTS
 from scrapers.police.prep import (
@@ -19,6 +22,7 @@ from scrapers.police.prep import (
     line_breaks,
     prepare,
 )
+from scrapers.police.repeats import merge_figures, merge_legal_actions
 from scrapers.police.rules import anchored_regions
 
 pytestmark = pytest.mark.unit
@@ -119,4 +123,39 @@ def test_collapse_lines_equals_the_line_by_line_definition() -> None:
         assert breaks == _plain_line_breaks(visible), repr(visible)
         assert line_breaks(prepare(visible)) == (
             breaks if "\n" in visible or "\r" in visible else ()
+        )
+
+
+def _plain_merged(mentions: list[Any], same: Any, join: Any) -> tuple[Any, ...]:
+    """The definition: each mention compared with every kept one, in order."""
+    kept: list[Any] = []
+    for mention in mentions:
+        found = next((i for i, k in enumerate(kept) if same(k, mention)), None)
+        if found is None:
+            kept.append(mention)
+        else:
+            kept[found] = join(kept[found], mention)
+    return tuple(sorted(kept, key=lambda m: m.start))
+
+
+def test_merged_repeats_equal_the_pairwise_definition() -> None:
+    rng = random.Random(3)
+    subjects = (None, "heroin", "Heroin", "ma túy", "xe máy")
+    names = ((), ("Nguyễn Văn A",), ("nguyễn văn a",), ("Trần B", "Lê C"), ("Lê C", "Trần B"))
+    for _ in range(500):
+        figures = [
+            Figure(f"f{i}", rng.choice((1.0, 2.0, 2.7, -0.0, 0.0)), rng.choice(("kg", "vụ")),
+                   rng.choice(("=", ">", "~")), rng.choice(subjects), rng.randint(0, 99), 100)
+            for i in range(rng.randint(0, 25))
+        ]  # fmt: skip
+        assert merge_figures(tuple(figures)) == _plain_merged(
+            figures, repeats._same_figure, repeats._joined_figure
+        )
+        steps = [
+            LegalAction(rng.choice(("tam_giu", "truy_to", "xet_xu")), f"s{i}", rng.choice(names),
+                        rng.choice((None, "Công an A", "VKS B")), rng.randint(0, 99), 100)
+            for i in range(rng.randint(0, 25))
+        ]  # fmt: skip
+        assert merge_legal_actions(tuple(steps)) == _plain_merged(
+            steps, repeats._same_step, repeats._joined_step
         )
