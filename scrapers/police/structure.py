@@ -105,7 +105,9 @@ def _with_stated_facts(
         key = fold_key(person.name) if person.name else None
         role = roles.get(key or "") if person.role == "other" else None
         year = wanted.birth_year if wanted and key and key == wanted_key else None
-        out.append(replace(person, role=role or person.role, birth_year=person.birth_year or year))
+        role, year = role or person.role, person.birth_year or year
+        same = role is person.role and year is person.birth_year  # most persons: as found
+        out.append(person if same else replace(person, role=role, birth_year=year))
     return tuple(out)
 
 
