@@ -36,11 +36,11 @@ def take_captions(root: Element, base_url: str, extra: tuple[str, ...] = ()) -> 
     marked = {el for sel in (*extra, *CAPTION_SELECTORS) for el in select(root, sel)}
     captions: list[Caption] = []
     doomed: list[Element] = []
-    doomed_ids: set[int] = set()
+    inside: set[Element] = set()  # below a doomed element (all proxies stay alive: the list)
     for el in list(root.iter()):
         if el is root or not isinstance(el.tag, str):
             continue
-        if doomed_ids and _inside(el, doomed_ids, root):
+        if el in inside:
             continue
         if el.tag == "figure":
             for node in _outermost(el, marked):
@@ -52,7 +52,7 @@ def take_captions(root: Element, base_url: str, extra: tuple[str, ...] = ()) -> 
         else:
             continue
         doomed.append(el)
-        doomed_ids.add(id(el))
+        inside.update(el.iterdescendants())
     for el in doomed:
         parent = el.getparent()
         if parent is not None:
@@ -60,15 +60,6 @@ def take_captions(root: Element, base_url: str, extra: tuple[str, ...] = ()) -> 
     if doomed:
         tree_changed(root)
     return captions
-
-
-def _inside(el: Element, doomed_ids: set[int], root: Element) -> bool:
-    for ancestor in el.iterancestors():
-        if ancestor is root:
-            return False
-        if id(ancestor) in doomed_ids:
-            return True
-    return False
 
 
 def _outermost(figure: Element, marked: set[Element]) -> list[Element]:
