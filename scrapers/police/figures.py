@@ -46,6 +46,7 @@ class _Rules:
     scales: dict[str, float]
     units: dict[str, str]
     qualifier_words: int  # most words in one qualifier
+    last_words: frozenset[str]  # the last word of every qualifier, reversed
     # On the reversed text: whitespace, then up to qualifier_words words (group i: the i-th
     # word before the whitespace) separated by whitespace.
     words_before: re.Pattern[str]
@@ -81,6 +82,7 @@ def _rules() -> _Rules:
         scales={key_of(k): float(v) for k, v in data["scales"].items()},
         units={key_of(k): v for k, v in data["units"].items()},
         qualifier_words=most_words,
+        last_words=frozenset(key_of(q).split()[-1][::-1] for q in data["qualifiers"] if q.strip()),
         words_before=re.compile(words_before),
     )
 
@@ -150,7 +152,8 @@ def _match_starts(
         out.extend(i for i in range(start + 1, stop) if key[i - 1] in ":-")
     size = len(key)
     words = rules.words_before.match(backwards, size - start, size - lo)
-    if words is not None:
+    # A qualifier ends with the word right before the number (group 1, reversed).
+    if words is not None and words.group(1) in rules.last_words:
         last_end = size - words.start(1)
         for group in range(1, rules.qualifier_words + 1):
             if words.start(group) >= 0:
