@@ -171,31 +171,59 @@ def search_cued(
 class WordCues:
     """Cue words (each beginning with a letter) that can only begin at a word start, for a
     pre-check on the lowered text: `starts(prep)` = offsets in `prep.norm` where one begins
-    at 0 or after a non-word character, or None when the pre-check is not safe."""
+    at 0 or after a non-word character, or None when the pre-check is not safe.
+
+    The cue words of every WordCues are looked for in one scan per text (`_cue_scan`),
+    each then keeps the offsets where one of its own words begins."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = tuple(words)
-        trie = _trie(self.words)
-        if not all(ch.isalpha() for ch in trie):
-            raise ValueError(f"cue words must begin with a letter: {sorted(trie)}")
-        # A character trie: the engine follows one branch instead of trying every word
-        # (which word matches at an offset does not matter, only where one begins). Each
-        # first letter is followed by the word-start test "no word character before it":
-        # the pattern then begins with a set of letters, and the engine skips to the next
-        # one of them with a cheap set test (testing every character for "\W" costs more).
-        self._scan = re.compile(
-            "(?:"
-            + "|".join(
-                f"{first}(?<!\\w(?s:.)){_trie_source(rest)}" for first, rest in sorted(trie.items())
-            )
-            + ")"
-        )
+        if not all(map(_cue_word_ok, self.words)):
+            raise ValueError(f"cue words must be letters (a non-letter may end one): {self.words}")
+        _ALL_CUES.append(self)
 
     def starts(self, prep: Prepared) -> list[int] | None:
         low = prep.low()
         if low is None:
             return None
-        return [m.start() for m in self._scan.finditer(low)]
+        found = memoised(prep, f"word_cues:{len(_ALL_CUES)}", _cue_scan)
+        return [pos for pos in found if low.startswith(self.words, pos)]
+
+
+# Every WordCues built (at import time); the scan covers those built before it is made.
+_ALL_CUES: list[WordCues] = []
+
+
+def _cue_word_ok(word: str) -> bool:
+    """Letters, maybe ending in a non-letter: the scan consumes a word up to its last
+    character (a trailing non-letter is only looked at), so no word start lies inside a
+    consumed word and one scan finds the starts of every WordCues."""
+    return word[:1].isalpha() and all(ch.isalpha() for ch in word[1:-1])
+
+
+def _cue_scan(prep: Prepared) -> list[int]:
+    """Offsets in the lowered text where a word of any WordCues begins at a word start."""
+    low = prep.low()
+    assert low is not None
+    return [m.start() for m in _cue_pattern(len(_ALL_CUES)).finditer(low)]
+
+
+@lru_cache(maxsize=4)
+def _cue_pattern(count: int) -> re.Pattern[str]:
+    """The words of the first `count` WordCues in one character trie: the engine follows
+    one branch instead of trying every word (which word matches at an offset does not
+    matter, only where one begins). Each first letter is followed by the word-start test
+    "no word character before it": the pattern then begins with a set of letters, and the
+    engine skips to the next one of them with a cheap set test (testing every character
+    for "\\W" costs more)."""
+    trie = _trie(word for cues in _ALL_CUES[:count] for word in cues.words)
+    return re.compile(
+        "(?:"
+        + "|".join(
+            f"{first}(?<!\\w(?s:.)){_trie_source(rest)}" for first, rest in sorted(trie.items())
+        )
+        + ")"
+    )
 
 
 _Trie = dict[str, "_Trie"]

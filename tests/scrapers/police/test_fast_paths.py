@@ -159,3 +159,8 @@ def test_merged_repeats_equal_the_pairwise_definition() -> None:
         assert merge_legal_actions(tuple(steps)) == _plain_merged(
             steps, repeats._same_step, repeats._joined_step
         )
+
+
+def test_word_cues_reject_words_the_shared_scan_could_not_find() -> None:
+    with pytest.raises(ValueError):
+        WordCues(["a/b"])  # the scan would consume "/", a word start could follow it
