@@ -64,7 +64,7 @@ class Prepared:
     def __init__(self, text: str, key: str, visible: str, old_tone: bool) -> None:
         self.text = text  # NFC display form; surfaces of event records are slices of this
         self.key = key  # tone-normalised, lower-cased; key[i] corresponds to text[i]
-        self.old_tone = old_tone  # some old-style tone placement may occur
+        self.old_tone = old_tone  # old-style tone placement occurs (then in `clean` too)
         self.memo: dict[object, object] = {}
         self._visible = visible  # NFC, invisibles dropped (what clean_text collapses)
         self._clean: str | None = None
@@ -296,10 +296,9 @@ def prepare(text: str) -> Prepared:
             visible = nfc.translate(_INVISIBLE)
     # Whitespace and lookalike letters never touch an old-tone syllable or its neighbours,
     # so one look at the display form decides for the clean form too.
-    old_tone = _MAYBE_OLD_TONE.search(display) is not None
-    toned = display
-    if old_tone and _OLD_TONE.search(display) is not None:
-        toned = normalize_tone_placement(display)
+    maybe = _MAYBE_OLD_TONE.search(display) is not None
+    old_tone = maybe and _OLD_TONE.search(display) is not None
+    toned = normalize_tone_placement(display) if old_tone else display
     key = _lower_same_length(toned)
     if len(key) != len(display):  # never expected; keep offsets safe regardless
         key = _lower_same_length(display)

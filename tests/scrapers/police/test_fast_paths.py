@@ -15,6 +15,7 @@ from scrapers.police.model_events import Figure, LegalAction
 from scrapers.police.persons import _CUED_STARTS
 from scrapers.police.places import _MENTION_STARTS
 from scrapers.police.prep import (
+    _OLD_TONE,
     WordCues,
     _collapse_lines,
     _trie,
@@ -24,6 +25,7 @@ from scrapers.police.prep import (
 )
 from scrapers.police.repeats import merge_figures, merge_legal_actions
 from scrapers.police.rules import anchored_regions
+from scrapers.text import normalize_tone_placement
 
 pytestmark = pytest.mark.unit
 
@@ -164,3 +166,17 @@ def test_merged_repeats_equal_the_pairwise_definition() -> None:
 def test_word_cues_reject_words_the_shared_scan_could_not_find() -> None:
     with pytest.raises(ValueError):
         WordCues(["a/b"])  # the scan would consume "/", a word start could follow it
+
+
+_TONE_TEXT = (
+    "hoà", "Hoà", "quá", "qua", "khoẻ", "thuý", "Thuỵ", "uý", "oá", "oáx", "Ð", "ð", "\u00a0",
+    "\u202f", "\u200b", " ", "  ", "\n", "q", "Q", "a", "1", "_", ".",
+)  # fmt: skip
+
+
+def test_norm_is_clean_with_every_old_tone_syllable_moved() -> None:
+    rng = random.Random(9)
+    for _ in range(3000):
+        prep = prepare("".join(rng.choice(_TONE_TEXT) for _ in range(rng.randint(1, 30))))
+        moved = _OLD_TONE.sub(lambda m: normalize_tone_placement(m.group()), prep.clean)
+        assert prep.norm == moved, repr(prep.text)
