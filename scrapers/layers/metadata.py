@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from scrapers.dom import Element, absolute, element_text, unescape_twice
@@ -50,12 +51,24 @@ def read_metadata(root: Element, url: str) -> PageMeta:
         if value is None:
             value = el.get("value")
         if key and value is not None:
-            page.meta.setdefault(key.strip().lower(), []).append(clean_text(unescape_twice(value)))
+            text = _meta_text(value) if len(value) <= _MEMO_CHARS else _clean_meta(value)
+            page.meta.setdefault(key.strip().lower(), []).append(text)
     for obj in _jsonld_objects(root):
         _absorb_jsonld(page, obj)
     page.canonical = _canonical(root, url)
     page.language = _language(root, page)
     return page
+
+
+def _clean_meta(value: str) -> str:
+    """A <meta> value entity-decoded and cleaned."""
+    return clean_text(unescape_twice(value))
+
+
+# Most of a site's <meta> tags (viewport, app ids, robots, site name, publisher) repeat on
+# each of its pages: values up to 1,000 characters are remembered.
+_MEMO_CHARS = 1000
+_meta_text = lru_cache(maxsize=2048)(_clean_meta)
 
 
 def _jsonld_objects(root: Element) -> Iterator[dict[str, Any]]:
