@@ -13,6 +13,7 @@ from lxml import etree
 from scrapers import body
 from scrapers.dom import BLOCK_TAGS, Element
 from scrapers.layers.generic import CONSENT
+from tests.scrapers.random_html import Shape, random_page
 
 pytestmark = pytest.mark.unit
 
@@ -30,22 +31,20 @@ def _attributes(rng: random.Random) -> str:
     return "".join(attrs)
 
 
+def _note(rng: random.Random) -> str:
+    return rng.choice(("<!-- a note -->", "<?pi x?>")) if rng.random() < 0.2 else ""
+
+
+_SHAPE = Shape(
+    _TAGS,
+    opening=lambda rng, tag: f"<{tag}{_attributes(rng)}>{rng.choice(_TEXTS)}",
+    closing=lambda rng, tag: f"</{tag}>{rng.choice(_TEXTS)}",
+    after_children=_note,
+)
+
+
 def _random_page(seed: int) -> str:
-    rng = random.Random(seed)
-    parts: list[str] = []
-
-    def grow(depth: int) -> None:
-        for _ in range(rng.randint(1, 4)):
-            tag = rng.choice(_TAGS)
-            parts.append(f"<{tag}{_attributes(rng)}>{rng.choice(_TEXTS)}")
-            if depth < 5 and rng.random() < 0.7:
-                grow(depth + 1)
-            if rng.random() < 0.2:
-                parts.append(rng.choice(("<!-- a note -->", "<?pi x?>")))
-            parts.append(f"</{tag}>{rng.choice(_TEXTS)}")
-
-    grow(0)
-    return "<html><body>" + "".join(parts) + "</body></html>"
+    return random_page(seed, _SHAPE)
 
 
 def _plain_junk_box(el: Element, tag: str) -> bool:

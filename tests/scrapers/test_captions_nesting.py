@@ -13,6 +13,7 @@ import pytest
 from scrapers import captions
 from scrapers.dom import Element, element_text, first_image, select, tree_changed
 from scrapers.records import Caption
+from tests.scrapers.random_html import Shape, random_page
 
 pytestmark = pytest.mark.unit
 
@@ -20,24 +21,24 @@ _TAGS = ("div", "figure", "figcaption", "p", "table", "td", "span", "img")
 _CLASSES = ("", "caption", "image_desc", "note", "x")
 
 
+def _opening(rng: random.Random, tag: str) -> str:
+    attrs = f' class="{rng.choice(_CLASSES)}"'
+    if tag == "img":
+        return f'<img src="/i{rng.randint(0, 9)}.jpg"{attrs}>'
+    return f"<{tag}{attrs}>w{rng.randint(0, 9)} "
+
+
+_SHAPE = Shape(
+    _TAGS,
+    opening=_opening,
+    closing=lambda rng, tag: f"</{tag}>t ",
+    void=frozenset({"img"}),
+    wrapper=("<html><body><div>", "</div></body></html>"),
+)
+
+
 def _random_page(seed: int) -> str:
-    rng = random.Random(seed)
-    parts: list[str] = []
-
-    def grow(depth: int) -> None:
-        for _ in range(rng.randint(1, 4)):
-            tag = rng.choice(_TAGS)
-            attrs = f' class="{rng.choice(_CLASSES)}"'
-            if tag == "img":
-                parts.append(f'<img src="/i{rng.randint(0, 9)}.jpg"{attrs}>')
-                continue
-            parts.append(f"<{tag}{attrs}>w{rng.randint(0, 9)} ")
-            if depth < 5 and rng.random() < 0.7:
-                grow(depth + 1)
-            parts.append(f"</{tag}>t ")
-
-    grow(0)
-    return "<html><body><div>" + "".join(parts) + "</div></body></html>"
+    return random_page(seed, _SHAPE)
 
 
 def _plain_take_captions(root: Element, base_url: str) -> list[Caption]:

@@ -14,6 +14,7 @@ from lxml.cssselect import CSSSelector
 
 from scrapers.cssindex import compile_selector, xml_tokens
 from scrapers.dom import Element, select, tree_changed
+from tests.scrapers.random_html import Shape, random_page
 
 _TAGS = ("div", "p", "a", "span", "article", "section", "h1", "ul", "li", "time")
 _CLASSES = (
@@ -118,26 +119,24 @@ def _attributes(rng: random.Random) -> dict[str, str]:
     return attrs
 
 
+def _opening(rng: random.Random, tag: str) -> str:
+    attrs = "".join(
+        f' {name}="{value.replace(chr(34), "&quot;")}"' for name, value in _attributes(rng).items()
+    )
+    return f"<{tag}{attrs}>t{rng.randint(0, 9)}"
+
+
+_SHAPE = Shape(
+    _TAGS,
+    opening=_opening,
+    closing=lambda rng, tag: f"</{tag}>tail",
+    max_depth=6,
+    after_children=lambda rng: "<!-- note -->" if rng.random() < 0.2 else "",
+)
+
+
 def _random_page(seed: int) -> str:
-    rng = random.Random(seed)
-    parts: list[str] = []
-
-    def grow(depth: int) -> None:
-        for _ in range(rng.randint(1, 4)):
-            tag = rng.choice(_TAGS)
-            attrs = "".join(
-                f' {name}="{value.replace(chr(34), "&quot;")}"'
-                for name, value in _attributes(rng).items()
-            )
-            parts.append(f"<{tag}{attrs}>t{rng.randint(0, 9)}")
-            if depth < 6 and rng.random() < 0.7:
-                grow(depth + 1)
-            if rng.random() < 0.2:
-                parts.append("<!-- note -->")
-            parts.append(f"</{tag}>tail")
-
-    grow(0)
-    return "<html><body>" + "".join(parts) + "</body></html>"
+    return random_page(seed, _SHAPE)
 
 
 def _expected(root: Element, selector: str) -> list[Element]:
