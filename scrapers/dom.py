@@ -110,10 +110,13 @@ def _parser() -> lxml.html.HTMLParser:
     """One UTF-8 HTML parser per thread (lxml parsers must not be shared across threads).
     Every element is a plain HtmlElement, chosen in C: lxml.html's default lookup calls
     Python for each element proxy (to give forms and inputs their own classes, which the
-    parser never uses) and cost about a tenth of the parse."""
+    parser never uses) and cost about a tenth of the parse. The id attributes are not
+    collected into the document's ID table (only XPath's id() and DTD validation read it,
+    and nothing here does): registering each one, and unregistering it when the tree is
+    copied or freed, is work for nothing."""
     parser: lxml.html.HTMLParser | None = getattr(_LOCAL, "parser", None)
     if parser is None:
-        parser = _LOCAL.parser = lxml.html.HTMLParser(encoding="utf-8")
+        parser = _LOCAL.parser = lxml.html.HTMLParser(encoding="utf-8", collect_ids=False)
         parser.set_element_class_lookup(
             etree.ElementDefaultClassLookup(
                 element=lxml.html.HtmlElement,
