@@ -25,6 +25,7 @@ from itertools import accumulate, repeat
 from operator import add
 from typing import TypeVar, cast
 
+from scrapers.police.classes import NOT_WORD, NOT_WORD_CHECK
 from scrapers.text import fold_key, normalize_tone_placement, tone_key
 
 # Keys of short strings (names, place names) that recur across mentions and articles.
@@ -205,25 +206,21 @@ def _cue_scan(prep: Prepared) -> list[int]:
     """Offsets in the lowered text where a word of any WordCues begins at a word start."""
     low = prep.low()
     assert low is not None
-    return [m.start() for m in _cue_pattern(len(_ALL_CUES)).finditer(low)]
+    at_start, after_gap = _cue_pattern(len(_ALL_CUES))
+    found = [0] if at_start.match(low) is not None else []
+    found.extend(m.end() for m in after_gap.finditer(low))
+    return found
 
 
 @lru_cache(maxsize=4)
-def _cue_pattern(count: int) -> re.Pattern[str]:
-    """The words of the first `count` WordCues in one character trie: the engine follows
-    one branch instead of trying every word (which word matches at an offset does not
-    matter, only where one begins). Each first letter is followed by the word-start test
-    "no word character before it": the pattern then begins with a set of letters, and the
-    engine skips to the next one of them with a cheap set test (testing every character
-    for "\\W" costs more)."""
-    trie = _trie(word for cues in _ALL_CUES[:count] for word in cues.words)
-    return re.compile(
-        "(?:"
-        + "|".join(
-            f"{first}(?<!\\w(?s:.)){_trie_source(rest)}" for first, rest in sorted(trie.items())
-        )
-        + ")"
-    )
+def _cue_pattern(count: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The words of the first `count` WordCues in one character trie (the engine follows
+    one branch instead of trying every word; which word matches at an offset does not
+    matter, only where one begins): the trie at offset 0, and the trie in a lookahead after
+    each non-word character (NOT_WORD: the engine skips ahead to the next one with a bitmap
+    test; a match ends where its word starts)."""
+    trie = _trie_source(_trie(word for cues in _ALL_CUES[:count] for word in cues.words))
+    return re.compile(trie), re.compile(f"{NOT_WORD}(?={trie}){NOT_WORD_CHECK}")
 
 
 _Trie = dict[str, "_Trie"]

@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, cast
 
+from scrapers.police.classes import DIGIT
 from scrapers.police.prep import Prepared, memoised, prepare
 
 __all__ = ["Prepared", "memoised", "prepare"]  # re-exported: the extractors import them from here
@@ -99,7 +100,7 @@ def sentences(prepared: Prepared) -> list[tuple[int, int]]:
     return spans
 
 
-_DIGITS = re.compile(r"\d[\d.,/:-]*")
+_DIGITS = re.compile(DIGIT + r"[\d.,/:-]*")  # DIGIT: "\d", a cheaper scan
 
 
 @lru_cache(maxsize=8)
