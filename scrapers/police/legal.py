@@ -62,11 +62,14 @@ def _rules() -> _Rules:
     slugs = {key_of(p): slug for slug, phrases in data["actions"].items() for p in phrases}
     surnames = "|".join(sorted(map(re.escape, data["subjects"]["surnames"]), key=len, reverse=True))
     name = rf"(?<![^\W_])(?:{surnames})(?:\s+(?:{_CAP}|[{_UPPER}]\.))" + r"{1,4}"
+    # Every match begins with a family name's first letter or a capital (initials): that set
+    # test spares the word-start look-behind at every other position.
+    heads = re.escape("".join(sorted({*_UPPER, *(s[0] for s in data["subjects"]["surnames"])})))
     return _Rules(
         action_vocab=Vocabulary(slugs),
         slugs=slugs,
         ignore_vocab=Vocabulary(data["ignore"]),
-        name_re=re.compile(rf"{name}|{_INITIALS}"),
+        name_re=re.compile(rf"(?=[{heads}])(?:{name}|{_INITIALS})"),
         authority_re=compile_terms(data["authority"]["heads"]),
         window=int(data["subjects"]["window"]),
         max_authority=int(data["authority"]["max_length"]),

@@ -59,7 +59,9 @@ _ROLE_AFTER = re.compile(
 # A name with no cue word, followed by birth year or age details.
 # Found from the punctuation by `_detail_cues` (a whitespace-led scan tries every position).
 _DETAIL_CUE = re.compile(r"[,(]\s*(?:SN|sinh năm|\d{1,3} tuổi)")
-_DETAILED = re.compile(rf"(?<![\w.])(?P<name>{_INITIALS}|{_SYL}(?: {_SYL}){{1,4}}\.?)$")
+# Both name forms begin with a capital: the lookahead spares the look-behind and the
+# stop-word test at every other position of the searched window.
+_DETAILED = re.compile(rf"(?=[{UP}])(?<![\w.])(?P<name>{_INITIALS}|{_SYL}(?: {_SYL}){{1,4}}\.?)$")
 _TITLE = re.compile(rf"(?:,\s*|\s+kiêm\s+|\s+-\s+)(?P<head>(?i:{TITLE_RE}))")
 _TITLE_TAIL = re.compile(
     rf"(?: (?i:cảnh sát|an ninh|kỹ thuật|tham mưu|tổ chức|hậu cần|quản lý)(?: [{LOW}]+){{0,6}}?"
