@@ -27,7 +27,7 @@ from scrapers.fingerprint import SKETCH_SIZE, similarity
 from scrapers.police.cases import case_similarity, same_case
 from scrapers.police.model_events import CaseFeatures
 from worker.db.models import Article, ArticleFacet, ArticleSketch
-from worker.db.rows import insert_rows
+from worker.db.rows import execute, insert_rows
 
 SAME_STORY = 0.6  # estimated Jaccard of 5-syllable shingles
 MIN_SHARED = SKETCH_SIZE // 4  # candidates must share at least this many sketch values
@@ -98,7 +98,9 @@ def _rows(session: Session, stmt: Executable, **params: Any) -> list[tuple[Any, 
 
 
 def _ids(session: Session, stmt: Executable, **params: Any) -> list[int]:
-    return [int(value) for value in session.connection().execute(stmt, params).scalars()]
+    """Ids a prebuilt lookup without expanding parameters finds (run as its compiled SQL:
+    worker.db.rows.execute)."""
+    return [int(value) for value in execute(session, stmt, params).scalars()]
 
 
 def _candidates(session: Session, article_id: int, values: tuple[int, ...]) -> list[int]:

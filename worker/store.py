@@ -18,7 +18,7 @@ from scrapers.records import ArticleRecord
 from scrapers.serialize import record_to_dict
 from scrapers.urls import canonicalize_url
 from worker.db.models import Article, ArticleRevision, ArticleUrl, Failure, RawPage
-from worker.db.rows import insert_rows
+from worker.db.rows import execute, insert_rows
 from worker.dedup import content_hash
 from worker.indexing import index_article, index_columns
 from worker.notify.events import (
@@ -79,8 +79,7 @@ def store_raw_page(
     """Keep the fetched bytes, compressed, once per distinct content. Returns the sha256
     (`sha256`: the body's digest when the fetcher already computed it)."""
     digest = sha256 or hashlib.sha256(body).hexdigest()
-    connection = session.connection()
-    known = connection.scalar(_RAW_KNOWN, {"digest": digest})
+    known = execute(session, _RAW_KNOWN, {"digest": digest}).scalar()
     if known is None:
         row = {
             "sha256": digest, "body": _COMPRESSOR.compress(body), "codec": RAW_CODEC,
@@ -89,7 +88,7 @@ def store_raw_page(
         }  # fmt: skip
         insert_rows(session, RawPage, [row])
     else:
-        connection.execute(_RAW_REREAD, {"digest": digest, "version": parser_version})
+        execute(session, _RAW_REREAD, {"digest": digest, "version": parser_version})
     return digest
 
 
@@ -165,9 +164,8 @@ def create_article(
     _add_revision(session, article, data, meta.fetched_at)
     _add_urls(session, article.id, [meta.url, record.canonical_url, record.url], fresh=True)
     index_article(session, article, fresh=True)
-    session.connection().execute(
-        _SET_CLUSTERS, {"me": article.id, "story": article.story_id, "case": article.case_id}
-    )
+    clusters = {"me": article.id, "story": article.story_id, "case": article.case_id}
+    execute(session, _SET_CLUSTERS, clusters)
     emit_article_created(session, article, meta.fetched_at)
     return StoreResult("created", article.id, 1)
 
@@ -181,7 +179,7 @@ def _insert_article(session: Session, article: Article) -> int:
         for column in _ARTICLE_COLUMNS
         if (value := getattr(article, column.key)) is not None
     }
-    new_id = session.connection().scalar(_INSERT_ARTICLE, values)
+    new_id = execute(session, _INSERT_ARTICLE, values).scalar()
     if new_id is None:
         raise RuntimeError("INSERT INTO articles returned no id")
     return int(new_id)
