@@ -37,8 +37,12 @@ _MENTION_STARTS = WordCues(
 _CHAIN_GAP = re.compile(r"\s*[,(\-–]?\s*")
 _ZONE = re.compile(rf"(?P<pre>Khu [Kk]inh tế|KKT|Khu [Cc]ông nghiệp|KCN)\s+(?P<name>{CAP_RUN})")
 _RUN = re.compile(CAP_RUN)
+_PERSON_WORDS = rf"{RANK_RE}|ông|bà|anh|chị|em|cháu|đồng chí|đ/c|tượng|can|cáo|nhân|hại"
+# Searched in a short window before a bare name: the case-insensitive set of the words' first
+# letters spares trying every word at every other position.
 _PERSON_BEFORE = re.compile(
-    rf"(?i:{RANK_RE}|ông|bà|anh|chị|em|cháu|đồng chí|đ/c|tượng|can|cáo|nhân|hại)\s*$"
+    rf"(?i:(?=[{re.escape(''.join(sorted({w[0] for w in _PERSON_WORDS.split('|')})))}]))"
+    rf"(?i:{_PERSON_WORDS})\s*$"
 )
 _IMPLICIT = re.compile(r"(?i:địa bàn|toàn) tỉnh(?! [A-ZĐ])")
 _IMPLICIT_CUES = re.compile("(?:địa bàn|toàn) tỉnh")  # on the lowered text

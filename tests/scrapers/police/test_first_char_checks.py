@@ -12,6 +12,7 @@ import pytest
 from scrapers.police.legal import _rules as legal_rules
 from scrapers.police.lexicon import UP
 from scrapers.police.persons import _DETAILED
+from scrapers.police.places import _PERSON_BEFORE, _PERSON_WORDS
 from scrapers.police.times import _TIME_RE
 
 pytestmark = pytest.mark.unit
@@ -21,7 +22,8 @@ _PIECES = (
     "Phó", "đối tượng", "bị can", "anh", "ông", "lúc", "khoảng", "vào", "sáng", "chiều",
     "ngày", "hôm", "cùng ngày", "tháng", "năm", "22h", "19/6", "12", "3-4", "2024", "h", "giờ",
     "phút", "xã", "Thạch", "Hạ", "_", "1", "-", "(", ")", ".", ",", ":", "\n", " ", " ", " ",
-    "É", "ß", "\U0001d400", "\U0001f600",
+    "É", "ß", "\U0001d400", "\U0001f600", "Bà", "BÀ", "chị", "Em", "đ/c", "Đồng chí", "cáo",
+    "tượng", "HẠI", "Thiếu úy", "thượng tá", "K", "\u212a", "ſ", "ı",
 )  # fmt: skip
 
 
@@ -59,3 +61,12 @@ def test_legal_name_regex_equals_the_plain_alternation() -> None:
         assert [m.span() for m in name_re.finditer(text)] == [
             m.span() for m in plain.finditer(text)
         ], text
+
+
+def test_person_before_search_equals_the_plain_search() -> None:
+    plain = re.compile(rf"(?i:{_PERSON_WORDS})\s*$")
+    for text in _texts(9, 2000):
+        for end in range(len(text) + 1):
+            lo = max(0, end - 14)
+            fast, slow = _PERSON_BEFORE.search(text, lo, end), plain.search(text, lo, end)
+            assert (fast and fast.span()) == (slow and slow.span()), (text, end)
