@@ -16,10 +16,12 @@ _PAREN = re.compile(r"\s*\((?P<body>(?:[^()]|\([^()]{0,80}\)){1,240})\)")
 _COMMA = re.compile(
     r"\s*,\s*(?P<body>(?:SN|sinh năm|\d{1,3} tuổi)(?:[^.;()]|\.(?=\S)|(?<=TP)\.|(?<=TX)\.){0,240})"
 )
-_BIRTH = re.compile(r"(?:SN|sinh năm|s\.n\.?)\s*:?\s*(?P<y>(?:19|20)\d{2})(?!\d)", re.I)
+# Searched in a details body: a case-insensitive first-letter test ahead of each pattern's
+# words spares trying every word at every other position.
+_BIRTH = re.compile(r"(?=s)(?:SN|sinh năm|s\.n\.?)\s*:?\s*(?P<y>(?:19|20)\d{2})(?!\d)", re.I)
 _AGE = re.compile(r"(?<!\d)(?P<a>\d{1,3})\s*tuổi")
 _RESIDENCE = re.compile(
-    r"(?i:trú tại|trú ở|thường trú tại|tạm trú tại|ngụ tại|ngụ ở|hktt(?: tại)?|"
+    r"(?i:(?=[tnhq]))(?i:trú tại|trú ở|thường trú tại|tạm trú tại|ngụ tại|ngụ ở|hktt(?: tại)?|"
     r"nơi ở(?: hiện nay)?(?: tại)?|quê quán|quê ở|trú|ngụ)\s*:?\s*"
 )
 # Residence ends at a clause boundary: a verb-like word after a comma or space.

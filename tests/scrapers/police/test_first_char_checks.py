@@ -11,6 +11,7 @@ import pytest
 
 from scrapers.police.legal import _rules as legal_rules
 from scrapers.police.lexicon import UP
+from scrapers.police.person_details import _BIRTH, _RESIDENCE
 from scrapers.police.persons import _DETAILED
 from scrapers.police.places import _PERSON_BEFORE, _PERSON_WORDS
 from scrapers.police.times import _TIME_RE
@@ -23,7 +24,9 @@ _PIECES = (
     "ngày", "hôm", "cùng ngày", "tháng", "năm", "22h", "19/6", "12", "3-4", "2024", "h", "giờ",
     "phút", "xã", "Thạch", "Hạ", "_", "1", "-", "(", ")", ".", ",", ":", "\n", " ", " ", " ",
     "É", "ß", "\U0001d400", "\U0001f600", "Bà", "BÀ", "chị", "Em", "đ/c", "Đồng chí", "cáo",
-    "tượng", "HẠI", "Thiếu úy", "thượng tá", "K", "\u212a", "ſ", "ı",
+    "tượng", "HẠI", "Thiếu úy", "thượng tá", "K", "\u212a", "ſ", "ı", "SN", "sinh năm", "S.N.",
+    "s.n", "1990", "2001", ": ", "trú tại", "TRÚ Ở", "thường trú", "tạm trú tại", "ngụ",
+    "HKTT tại", "nơi ở hiện nay", "quê quán", "Quê ở", "ſinh năm", "ħ",
 )  # fmt: skip
 
 
@@ -70,3 +73,14 @@ def test_person_before_search_equals_the_plain_search() -> None:
             lo = max(0, end - 14)
             fast, slow = _PERSON_BEFORE.search(text, lo, end), plain.search(text, lo, end)
             assert (fast and fast.span()) == (slow and slow.span()), (text, end)
+
+
+@pytest.mark.parametrize(
+    ("fast", "lookahead"), [(_BIRTH, "(?=s)"), (_RESIDENCE, "(?i:(?=[tnhq]))")]
+)
+def test_details_searches_equal_the_plain_searches(fast: re.Pattern[str], lookahead: str) -> None:
+    assert fast.pattern.startswith(lookahead)
+    plain = re.compile(fast.pattern[len(lookahead) :], fast.flags)
+    for text in _texts(11, 3000):
+        found, expected = fast.search(text), plain.search(text)
+        assert (found and found.span()) == (expected and expected.span()), text
