@@ -7,6 +7,7 @@ The content hash covers normalized title + lead + body, so date-only churn is no
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy import bindparam, literal, select, union_all
@@ -20,11 +21,45 @@ from worker.db.models import Article, ArticleUrl
 _UNIT_SEP = "\u241e"  # ␞: not whitespace, so clean_text keeps paragraph boundaries
 
 
+@dataclass(frozen=True, slots=True)
+class ContentKey:
+    """tone_key of a record's title, lead and paragraphs joined with U+241E (`key`), and
+    whether no part holds a U+241E itself (`separable`)."""
+
+    key: str
+    separable: bool
+
+    @classmethod
+    def of(cls, record: ArticleRecord) -> ContentKey:
+        parts = [record.title, record.lead or "", *record.paragraphs]
+        text = _UNIT_SEP.join(parts)
+        return cls(tone_key(text), text.count(_UNIT_SEP) == len(parts) - 1)
+
+    @property
+    def digest(self) -> str:
+        """The content hash (see content_hash)."""
+        return hashlib.sha256(self.key.encode("utf-8")).hexdigest()
+
+    def spaced(self) -> str | None:
+        """tone_key of the same parts joined with newlines (indexing.record_text), without
+        normalizing the text again; None when a part holds a U+241E.
+
+        Each step of tone_key treats a U+241E between two parts as it treats the
+        whitespace between them: NFC composes neither with its neighbours, clean_text
+        keeps the one and turns the other into a space next to any spaces of the parts,
+        the tone regex and lower-casing see a non-letter, non-mark, uncased character
+        either way. So the newline-joined key is the pieces between the separators,
+        stripped of their spaces, the empty ones left out, joined with single spaces."""
+        if not self.separable:
+            return None
+        pieces = (piece.strip(" ") for piece in self.key.split(_UNIT_SEP))
+        return " ".join(piece for piece in pieces if piece)
+
+
 def content_hash(record: ArticleRecord) -> str:
     """sha256 over tone-normalized title, lead and paragraphs (NFC, whitespace, tone, case).
     Parts are joined with U+241E so a moved paragraph break is a change too."""
-    text = _UNIT_SEP.join([record.title, record.lead or "", *record.paragraphs])
-    return hashlib.sha256(tone_key(text).encode("utf-8")).hexdigest()
+    return ContentKey.of(record).digest
 
 
 def feed_hint(item: FeedItem) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, delete
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import sketch
-from scrapers.text import fold_key
+from scrapers.text import fold_key, strip_diacritics
 from worker.clusters import assign_case, assign_story
 from worker.db.models import Article, ArticleFacet
 from worker.db.rows import insert_rows
@@ -72,10 +72,14 @@ def facets_of(record: dict[str, Any]) -> set[tuple[str, str]]:
     return {(f, v[:MAX_FACET]) for f, v in found if v}
 
 
-def index_columns(article: Article) -> None:
-    """Set the article's derived columns from its record (no database access)."""
+def index_columns(article: Article, text_key: str | None = None) -> None:
+    """Set the article's derived columns from its record (no database access).
+    `text_key`: tone_key(record_text(record)) when known (dedup.ContentKey.spaced)."""
     record = article.record
-    article.search_text = fold_key(record_text(record))
+    if text_key is None:
+        article.search_text = fold_key(record_text(record))
+    else:
+        article.search_text = strip_diacritics(text_key)  # = fold_key(record_text(record))
     police = record.get("police") or {}
     article.genre = police.get("genre")
     article.relevance = police.get("relevance")
@@ -83,11 +87,14 @@ def index_columns(article: Article) -> None:
     article.case_features = police.get("case") or None
 
 
-def index_article(session: Session, article: Article, *, fresh: bool = False) -> None:
+def index_article(
+    session: Session, article: Article, *, fresh: bool = False, text_key: str | None = None
+) -> None:
     """Rewrite the article's derived data: columns, facet rows, story and case clusters.
-    `fresh`: inserted in this transaction after index_columns() ran (no rows to replace)."""
+    `fresh`: inserted in this transaction after index_columns() ran (no rows to replace);
+    `text_key`: see index_columns."""
     if not fresh:
-        index_columns(article)
+        index_columns(article, text_key)
         session.connection().execute(_DROP_FACETS, {"me": article.id})
     rows = [
         {"article_id": article.id, "facet": f, "value": v} for f, v in facets_of(article.record)

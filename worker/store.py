@@ -19,7 +19,7 @@ from scrapers.serialize import record_to_dict
 from scrapers.urls import canonicalize_url
 from worker.db.models import Article, ArticleRevision, ArticleUrl, Failure, RawPage
 from worker.db.rows import execute, insert_rows
-from worker.dedup import content_hash
+from worker.dedup import ContentKey
 from worker.indexing import index_article, index_columns
 from worker.notify.events import (
     emit_article_created,
@@ -143,6 +143,7 @@ def create_article(
     parser_version: str,
 ) -> StoreResult:
     data = record_to_dict(record)
+    content = ContentKey.of(record)
     article = Article(
         identity=identity,
         source_key=source_key,
@@ -150,7 +151,7 @@ def create_article(
         canonical_url=record.canonical_url,
         title=record.title,
         published_at=record.published_at,
-        content_hash=content_hash(record),
+        content_hash=content.digest,
         revision=1,
         status="active",
         record=data,
@@ -159,7 +160,7 @@ def create_article(
         updated_at=meta.fetched_at,
     )
     _touch(article, meta)
-    index_columns(article)
+    index_columns(article, content.spaced())
     article.id = _insert_article(session, article)
     _add_revision(session, article, data, meta.fetched_at)
     _add_urls(session, article.id, [meta.url, record.canonical_url, record.url], fresh=True)
@@ -198,7 +199,8 @@ def update_article(
     re-parse, when any field of the record changed); otherwise only fetch state moves."""
     _touch(article, meta)
     _add_urls(session, article.id, [meta.url, record.canonical_url])
-    new_hash = content_hash(record)
+    content = ContentKey.of(record)
+    new_hash = content.digest
     data = record_to_dict(record)
     same = new_hash == article.content_hash and (not any_field or data == article.record)
     if same and article.status == "active":
@@ -214,7 +216,7 @@ def update_article(
     article.status = "active"
     article.updated_at = meta.fetched_at
     _add_revision(session, article, data, meta.fetched_at)
-    index_article(session, article)
+    index_article(session, article, text_key=content.spaced())
     emit_article_updated(session, article, old_record, meta.fetched_at)
     return StoreResult("updated", article.id, article.revision)
 
