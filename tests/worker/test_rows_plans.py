@@ -229,3 +229,30 @@ def test_uncovered_statements_take_the_core_path(engine: Engine) -> None:
         return session.connection().execute(clusters._SKETCHES, {"ids": [A1, A2]}).all()
 
     _same(engine, fast, core)
+
+
+def test_moved_compiler_internals_fall_back_to_the_core_path(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SQLAlchemy release without one of the internals the plan reads: rows still go in,
+    through the Core path."""
+    from worker.db import rows as rows_module
+
+    def moved(*_args: Any) -> Any:
+        raise AttributeError("'SQLCompiler' object has no attribute '_bind_processors'")
+
+    plan.cache_clear()
+    monkeypatch.setattr(rows_module, "_plan", moved)
+    try:
+        with engine.connect() as connection:
+            assert plan(store._SET_CLUSTERS, connection.dialect, frozenset({"me"})) is None
+        urls = [{"url": f"https://x.vn/moved{i}", "article_id": A2} for i in range(2)]
+        with transaction(lambda: Session(engine)) as session:  # type: ignore[arg-type]
+            insert_rows(session, ArticleUrl, urls)
+        with engine.connect() as connection:
+            stored = connection.execute(
+                ArticleUrl.__table__.select().where(ArticleUrl.url.like("%/moved%"))
+            ).all()
+        assert sorted(row.url for row in stored) == [u["url"] for u in urls]
+    finally:
+        plan.cache_clear()

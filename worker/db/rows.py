@@ -110,7 +110,16 @@ def plan(
     statement: Executable, dialect: Dialect, keys: frozenset[str], many: bool = False
 ) -> Plan | None:
     """The plan of `statement` on `dialect` run with parameters `keys` (`many`:
-    executemany), or None where the Core path does more than this plan would."""
+    executemany), or None where the Core path does more than this plan would. The plan
+    reads compiler internals; if a SQLAlchemy release moved one (pyproject pins the minor
+    version), every statement takes the Core path instead of failing."""
+    try:
+        return _plan(statement, dialect, keys, many)
+    except AttributeError:
+        return None
+
+
+def _plan(statement: Executable, dialect: Dialect, keys: frozenset[str], many: bool) -> Plan | None:
     assert isinstance(statement, ClauseElement)
     column_keys = sorted(keys) if isinstance(statement, Insert) else None
     compiled = statement.compile(dialect=dialect, column_keys=column_keys, for_executemany=many)
