@@ -15,7 +15,7 @@ from scrapers.police.places import _MENTION_STARTS
 from scrapers.police.prep import WordCues, prepare
 from scrapers.police.rules import digit_runs
 from scrapers.police.vocab import _scanner, scan
-from tests.scrapers.police.test_fast_paths import _plain_word_starts
+from tests.scrapers.police.test_fast_paths import assert_word_cue_starts
 
 pytestmark = pytest.mark.unit
 
@@ -61,12 +61,7 @@ _CUE_TEXT = (
 
 @pytest.mark.parametrize("cues", [_CUED_STARTS, _MENTION_STARTS])
 def test_word_cue_starts_beyond_the_bmp(cues: WordCues) -> None:
-    rng = random.Random(13)
-    for _ in range(2000):
-        prep = prepare("".join(rng.choice(_CUE_TEXT) for _ in range(rng.randint(1, 30))))
-        low = prep.low()
-        expected = None if low is None else _plain_word_starts(cues, low)
-        assert cues.starts(prep) == expected, prep.text
+    assert_word_cue_starts(cues, _CUE_TEXT, seed=13, rounds=2000, longest=30)
 
 
 _DIGIT_TEXT = ("1", "12", "2,7", "1.500", "19/6", "12:30", "3-4", "٣", "x", " ", "a1", *_BEYOND)

@@ -72,14 +72,21 @@ def _plain_word_starts(words: WordCues, low: str) -> list[int]:
     return out
 
 
-@pytest.mark.parametrize("cues", [_CUED_STARTS, _MENTION_STARTS])
-def test_word_cue_starts_equal_the_gap_scan(cues: WordCues) -> None:
-    rng = random.Random(11)
-    for _ in range(3000):
-        prep = prepare("".join(rng.choice(_CUE_TEXT) for _ in range(rng.randint(1, 40))))
+def assert_word_cue_starts(
+    cues: WordCues, pieces: tuple[str, ...], *, seed: int, rounds: int, longest: int
+) -> None:
+    """cues.starts on random texts of `pieces` equals the gap-scan definition."""
+    rng = random.Random(seed)
+    for _ in range(rounds):
+        prep = prepare("".join(rng.choice(pieces) for _ in range(rng.randint(1, longest))))
         low = prep.low()
         expected = None if low is None else _plain_word_starts(cues, low)
         assert cues.starts(prep) == expected, prep.text
+
+
+@pytest.mark.parametrize("cues", [_CUED_STARTS, _MENTION_STARTS])
+def test_word_cue_starts_equal_the_gap_scan(cues: WordCues) -> None:
+    assert_word_cue_starts(cues, _CUE_TEXT, seed=11, rounds=3000, longest=40)
 
 
 def test_word_cues_not_safe_on_case_traps() -> None:
