@@ -10,11 +10,11 @@ candidates is an index lookup however many articles there are.
 
 from __future__ import annotations
 
-import heapq
 import re
 import zlib
-from itertools import accumulate, repeat
-from operator import add
+from collections.abc import Iterable, Iterator
+from functools import partial
+from operator import gt
 
 from scrapers.text import fold_key
 
@@ -53,25 +53,45 @@ def _words(text: str) -> list[bytes]:
     return words
 
 
-def shingle_hashes(text: str, size: int = SHINGLE, *, folded: bool = False) -> set[int]:
-    """crc32 of each `size`-word shingle of the folded text (`folded`: already fold_key'd):
-    of the UTF-8 of its words joined by single spaces. The words are joined once; shingle i
-    is the slice from word i's first byte to the end of word i + size - 1."""
-    if size < 1:
-        raise ValueError("shingle size must be at least 1")
-    words = _words(text if folded else fold_key(text))
+def _shingles(words: list[bytes], size: int) -> Iterator[bytes]:
+    """Each run of `size` consecutive words, joined by single spaces."""
+    return map(b" ".join, zip(*[words[i:] for i in range(size)], strict=False))
+
+
+def _hashes(words: list[bytes], size: int) -> set[int]:
     if len(words) < size:
         return {zlib.crc32(b" ".join(words))} if words else set()
-    joined = b" ".join(words)
-    # starts[i]: offset of word i in `joined` (len(words) + 1 of them, one past the end)
-    starts = list(accumulate(map(add, map(len, words), repeat(1)), initial=0))
-    crc = zlib.crc32
-    return {crc(joined[a : b - 1]) for a, b in zip(starts, starts[size:], strict=False)}
+    return set(map(zlib.crc32, _shingles(words, size)))
+
+
+def shingle_hashes(text: str, size: int = SHINGLE, *, folded: bool = False) -> set[int]:
+    """crc32 of each `size`-word shingle of the folded text (`folded`: already fold_key'd):
+    of the UTF-8 of its words joined by single spaces."""
+    if size < 1:
+        raise ValueError("shingle size must be at least 1")
+    return _hashes(_words(text if folded else fold_key(text)), size)
+
+
+def _below(values: Iterable[int], bound: int) -> list[int]:
+    """The distinct `values` smaller than `bound`, ascending."""
+    return sorted(set(filter(partial(gt, bound), values)))
 
 
 def sketch(text: str, k: int = SKETCH_SIZE, *, folded: bool = False) -> tuple[int, ...]:
-    """The k smallest shingle hashes, ascending."""
-    return tuple(heapq.nsmallest(k, shingle_hashes(text, folded=folded)))
+    """The k smallest shingle hashes, ascending.
+
+    crc32 values spread evenly over 32 bits, so of a long text's n shingle hashes about
+    4k lie below 2**32 * 4k / n: only those are kept and sorted. When at least k distinct
+    ones do, they are the k smallest; otherwise (few distinct shingles) all are sorted."""
+    k = max(k, 0)
+    words = _words(text if folded else fold_key(text))
+    count = len(words) - SHINGLE + 1
+    if count > 8 * k:
+        hashes = map(zlib.crc32, _shingles(words, SHINGLE))
+        below = _below(hashes, (1 << 32) * 4 * k // count)
+        if len(below) >= k:
+            return tuple(below[:k])
+    return tuple(sorted(_hashes(words, SHINGLE))[:k])
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...], k: int = SKETCH_SIZE) -> float:
