@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from scrapers.records import ArticleRecord
 from scrapers.serialize import record_to_dict
 from scrapers.urls import canonicalize_url
+from worker.db.engine import JsonText
 from worker.db.models import Article, ArticleRevision, ArticleUrl, Failure, RawPage
 from worker.db.rows import execute, insert_rows
 from worker.dedup import ContentKey
@@ -112,7 +113,9 @@ def _add_urls(session: Session, article_id: int, urls: list[str], *, fresh: bool
     insert_rows(session, ArticleUrl, rows)
 
 
-def _add_revision(session: Session, article: Article, data: dict[str, Any], now: datetime) -> None:
+def _add_revision(
+    session: Session, article: Article, data: dict[str, Any] | JsonText, now: datetime
+) -> None:
     row = {
         "article_id": article.id, "revision": article.revision,
         "content_hash": article.content_hash, "record": data,
@@ -143,6 +146,7 @@ def create_article(
     parser_version: str,
 ) -> StoreResult:
     data = record_to_dict(record)
+    stored = JsonText.of(data)  # one serialization for the article, revision and event
     content = ContentKey.of(record)
     article = Article(
         identity=identity,
@@ -161,25 +165,27 @@ def create_article(
     )
     _touch(article, meta)
     index_columns(article, content.spaced())
-    article.id = _insert_article(session, article)
-    _add_revision(session, article, data, meta.fetched_at)
+    article.id = _insert_article(session, article, stored)
+    _add_revision(session, article, stored, meta.fetched_at)
     _add_urls(session, article.id, [meta.url, record.canonical_url, record.url], fresh=True)
     index_article(session, article, fresh=True)
     clusters = {"me": article.id, "story": article.story_id, "case": article.case_id}
     execute(session, _SET_CLUSTERS, clusters)
-    emit_article_created(session, article, meta.fetched_at)
+    emit_article_created(session, article, meta.fetched_at, stored)
     return StoreResult("created", article.id, 1)
 
 
-def _insert_article(session: Session, article: Article) -> int:
-    """INSERT the (transient) article's set columns with Core; returns its id. The ORM's
-    unit of work for one new row, plus an UPDATE for its clusters, cost more than the rest
-    of the store stage's statements together."""
+def _insert_article(session: Session, article: Article, record: JsonText) -> int:
+    """INSERT the (transient) article's set columns with Core, its record as `record`
+    (JsonText.of(article.record)); returns its id. The ORM's unit of work for one new row,
+    plus an UPDATE for its clusters, cost more than the rest of the store stage's
+    statements together."""
     values = {
         column.key: value
         for column in _ARTICLE_COLUMNS
         if (value := getattr(article, column.key)) is not None
     }
+    values["record"] = record
     new_id = execute(session, _INSERT_ARTICLE, values).scalar()
     if new_id is None:
         raise RuntimeError("INSERT INTO articles returned no id")

@@ -16,10 +16,27 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _JSON_OPTIONS = orjson.OPT_NON_STR_KEYS
 
 
+class JsonText:
+    """dump_json of a value, computed once for a value written to several JSON columns: a
+    column given it stores what it would store for the value (dump_json returns the text
+    as is). The one str object also lets SQLite's driver encode it to UTF-8 only once."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @classmethod
+    def of(cls, value: Any) -> JsonText:
+        return cls(dump_json(value))
+
+
 def dump_json(value: Any) -> str:
     """JSON columns are written with orjson: records are serialized several times per
     stored article (article, revision, event) and the stdlib encoder was a visible part of
     the store stage (bench/ingest.py)."""
+    if type(value) is JsonText:
+        return value.text
     return orjson.dumps(value, option=_JSON_OPTIONS).decode("utf-8")
 
 

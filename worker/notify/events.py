@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from worker.db.engine import JsonText, dump_json
 from worker.db.models import Article, Event
 from worker.db.rows import insert_rows
 
@@ -34,7 +35,7 @@ def emit(
     event_type: str,
     *,
     now: datetime,
-    payload: dict[str, Any],
+    payload: dict[str, Any] | JsonText,
     source_key: str | None = None,
     article_id: int | None = None,
     revision: int | None = None,
@@ -86,10 +87,32 @@ def record_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {"changed": changed, "fields": fields}
 
 
-def emit_article_created(session: Session, article: Article, now: datetime) -> None:
+_RECORD_LAST = '"record":null}}'  # how the created payload's text ends, its record None
+
+
+def _created_json(article: Article, record: JsonText) -> JsonText:
+    """dump_json of the article.created payload, the record's part taken from `record`
+    (JsonText.of(article.record)): the record is the payload's last value."""
+    fields = article_payload(article)
+    fields["record"] = None
+    text = dump_json({"article": fields})
+    if not text.endswith(_RECORD_LAST):
+        raise AssertionError("the record is not the payload's last value")
+    return JsonText(text[: -len("null}}")] + record.text + "}}")
+
+
+def emit_article_created(
+    session: Session, article: Article, now: datetime, record: JsonText | None = None
+) -> None:
+    """`record`: JsonText.of(article.record), when the caller has it."""
+    payload: dict[str, Any] | JsonText
+    if record is None:
+        payload = {"article": article_payload(article)}
+    else:
+        payload = _created_json(article, record)
     emit(
-        session, "article.created", now=now, payload={"article": article_payload(article)},
-        source_key=article.source_key, article_id=article.id, revision=article.revision,
+        session, "article.created", now=now, payload=payload, source_key=article.source_key,
+        article_id=article.id, revision=article.revision,
     )  # fmt: skip
 
 
