@@ -6,7 +6,7 @@ Forms (domain notes §5.1): "Sáng 19-6", "khoảng 22h30 ngày 15/6", "23h25’
 "khoảng 23h cùng ngày", "đến 2h" (the date of the previous time).
 
 A year-less day-month needs a cue (part of day, lúc/khoảng/vào/từ/đến, ngày/hôm, a clock
-time) and takes its year from the publish date through scrapers.dates.parse_vn_datetime
+time) and takes its year from the publish date as scrapers.dates.parse_vn_datetime does
 (nearest year, the past preferred: "Tối 30-12" published 2 January → previous year);
 `year_inferred` records it. Times are local (Asia/Ho_Chi_Minh).
 """
@@ -14,10 +14,9 @@ time) and takes its year from the publish date through scrapers.dates.parse_vn_d
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, tzinfo
-from functools import lru_cache
+from datetime import date, datetime, timedelta
 
-from scrapers.dates import VN_TZ, parse_vn_datetime
+from scrapers.dates import VN_TZ
 from scrapers.police.model_events import EventTime, TimePrecision
 from scrapers.police.rules import anchored_regions, digit_runs, prepare, squash
 
@@ -177,14 +176,11 @@ def _day(
     if m["d"]:
         day, month = int(m["d"]), int(m["mo"])
         if m["y"]:
-            parsed = _parse_date(f"{day}/{month}/{m['y']}", None, None)
-        elif reference is not None:
-            parsed = _parse_date(f"ngày {day}/{month}", reference, reference.tzinfo)
-        else:
+            return _dated(day, month, int(m["y"])), False, False
+        if reference is None:
             return None, False, False
-        if parsed is None:
-            return None, False, False
-        return parsed[0], parsed[1], False
+        found = _nearest_dated(day, month, reference)
+        return found, found is not None, False
     base = previous or (reference.date() if reference is not None else None)
     if base is None:
         return None, False, True
@@ -192,15 +188,36 @@ def _day(
     return base + timedelta(days=shift), previous is None, True
 
 
-@lru_cache(maxsize=4096)
-def _parse_date(
-    raw: str, reference: datetime | None, zone: tzinfo | None
-) -> tuple[date, bool] | None:
-    """(date, year_inferred) by parse_vn_datetime; cached, as day-months recur within an
-    article and across articles. `zone` (the reference's tzinfo) is part of the cache key:
-    equal datetimes in other zones can pick another year."""
-    parsed = parse_vn_datetime(raw, reference=reference)
-    return (parsed.value.date(), parsed.year_inferred) if parsed is not None else None
+# What parse_vn_datetime gives for "d/m/yyyy", and for "ngày d/m" with a reference (the year
+# that puts the day-month nearest the reference, the past preferred), computed directly: the
+# general parser costs ~130k instructions a call. test_event_time_dates compares the two.
+_YEARS = range(1900, 2101)  # scrapers.dates reads no year outside these
+
+
+def _dated(day: int, month: int, year: int) -> date | None:
+    """The date, if it exists in a readable year."""
+    if year not in _YEARS:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _nearest_dated(day: int, month: int, reference: datetime) -> date | None:
+    """The day-month in the year before, of or after the (aware) reference that is nearest
+    it; one more than a day ahead counts four times its distance."""
+    best: tuple[float, int] | None = None
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            candidate = datetime(year, month, day, tzinfo=reference.tzinfo)
+        except ValueError:
+            continue
+        distance = (candidate - reference).total_seconds()
+        score = abs(distance) * (1.0 if distance <= 86400 else 4.0)
+        if best is None or score < best[0]:
+            best = (score, year)
+    return _dated(day, month, best[1]) if best is not None else None
 
 
 def _clock(m: re.Match[str], pod: str | None) -> tuple[int, int] | None:
