@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from scrapers.police.lexicon import UP
 from scrapers.police.model import PersonRole
@@ -58,8 +58,10 @@ _INDEX_AFTER = 6
 _SENTENCE_END = re.compile(rf"[.!?;…](?<![{UP}][.!?;…])(?<!TP[.!?;…])\s+(?=[{UP}])")
 
 
-@dataclass(frozen=True, slots=True)
-class Details:
+class Details(NamedTuple):
+    """What parse_details found (a named tuple: one per person mention, ~4x cheaper to build
+    than a frozen dataclass; only its fields are read)."""
+
     birth_year: int | None = None
     estimated: bool = False
     age: int | None = None

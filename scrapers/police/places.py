@@ -9,9 +9,9 @@ name, or a two-syllable district/commune name unique in the publisher's province
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from scrapers.police.gazetteer import Province, gazetteer
 from scrapers.police.lexicon import CAP_RUN, NOT_NAME, RANK_RE, SURNAMES
@@ -49,9 +49,9 @@ _IMPLICIT_CUES = re.compile("(?:địa bàn|toàn) tỉnh")  # on the lowered te
 _RANK_ORDER = {"commune": 0, "district": 1, "city": 2, "province": 3}
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
-    """One admin-prefixed piece of a chain."""
+class Part(NamedTuple):
+    """One admin-prefixed piece of a chain (a named tuple: built several times per place
+    mention, ~4x cheaper than a frozen dataclass; only its fields are read)."""
 
     level: str  # province | city | district | commune
     prefix: str
