@@ -1,8 +1,8 @@
-"""shingle_hashes' fast path (words found as bytes by a translate table and split, one
-join, crc32 of slices) gives what the plain definition gives: crc32 of each shingle's
-words joined with spaces, the words being the runs of \\w. Random texts over ASCII,
-folded and unfolded Vietnamese, the punctuation handled as bytes, other non-ASCII word
-and non-word characters, lone surrogates; short texts; real article texts."""
+"""shingle_hashes' fast path (words found as bytes by a translate table and split, each
+5-word shingle joined and hashed with crc32) gives what the plain definition gives: crc32
+of each shingle's words joined with spaces, the words being the runs of \\w. Random texts
+over ASCII, folded and unfolded Vietnamese, the punctuation handled as bytes, other
+non-ASCII word and non-word characters, lone surrogates; short texts; real article texts."""
 
 from __future__ import annotations
 
