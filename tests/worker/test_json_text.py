@@ -9,17 +9,18 @@ and non-string keys)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from scrapers.records import ArticleRecord, Caption
 from scrapers.serialize import record_to_dict
+from tests.worker.driver_calls import Calls, captured
 from worker import store
 from worker.db.engine import JsonText, dump_json, transaction
 from worker.db.models import Article, ArticleRevision, Event, Source
@@ -27,7 +28,6 @@ from worker.notify import events
 
 T0 = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 _CHARS = [*"aZ09 .:/-_", *"ôếạđỳ", '"', "\\", "\n", "\t", "\x01", "\x7f", "\u2028", "😀", "\u241e"]
-Calls = list[tuple[str, Any, bool]]
 
 
 def _text(rng: random.Random, most: int = 12, *, nul: bool = False) -> str:
@@ -109,18 +109,8 @@ def _plain_params(value: Any) -> Any:
     return value
 
 
-@contextmanager
-def _captured(engine: Engine) -> Iterator[Calls]:
-    calls: Calls = []
-
-    def before(_c: Any, _cur: Any, sql: str, params: Any, _ctx: Any, many: bool) -> None:
-        calls.append((sql, _plain_params(params), many))
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield calls
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+def _captured(engine: Engine) -> AbstractContextManager[Calls]:
+    return captured(engine, _plain_params)
 
 
 class _Dicts:

@@ -5,15 +5,16 @@ plan does not cover a statement, the Core path runs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, insert
+from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
+from tests.worker.driver_calls import Calls, captured
 from worker import clusters, store
 from worker.db.engine import transaction
 from worker.db.models import (
@@ -33,7 +34,6 @@ pytestmark = pytest.mark.db
 
 T0 = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 A1, A2 = 1001, 1002  # fixture articles (explicit ids: the id sequence stays at 1)
-Calls = list[tuple[str, Any, bool]]
 
 
 def _plain(value: Any) -> Any:
@@ -50,18 +50,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@contextmanager
-def _captured(engine: Engine) -> Iterator[Calls]:
-    calls: Calls = []
-
-    def before(_c: Any, _cur: Any, sql: str, params: Any, _ctx: Any, many: bool) -> None:
-        calls.append((sql, _plain(params), many))
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield calls
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+def _captured(engine: Engine) -> AbstractContextManager[Calls]:
+    return captured(engine, _plain)
 
 
 def _run(engine: Engine, work: Callable[[Session], Any]) -> tuple[Calls, Any]:
