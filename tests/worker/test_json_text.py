@@ -122,7 +122,11 @@ class _Dicts:
 
 
 def _plain_created(session: Session, article: Article, now: datetime, _record: Any) -> None:
-    events.emit_article_created(session, article, now)
+    """The article.created event as it was emitted before JsonText: the payload dict."""
+    events.emit(
+        session, "article.created", now=now, payload={"article": events.article_payload(article)},
+        source_key=article.source_key, article_id=article.id, revision=article.revision,
+    )  # fmt: skip
 
 
 def _create(engine: Engine, record: ArticleRecord, n: int) -> tuple[Calls, list[Any]]:

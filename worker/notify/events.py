@@ -102,17 +102,12 @@ def _created_json(article: Article, record: JsonText) -> JsonText:
 
 
 def emit_article_created(
-    session: Session, article: Article, now: datetime, record: JsonText | None = None
+    session: Session, article: Article, now: datetime, record: JsonText
 ) -> None:
-    """`record`: JsonText.of(article.record), when the caller has it."""
-    payload: dict[str, Any] | JsonText
-    if record is None:
-        payload = {"article": article_payload(article)}
-    else:
-        payload = _created_json(article, record)
+    """`record`: JsonText.of(article.record), serialized once by the caller for the row."""
     emit(
-        session, "article.created", now=now, payload=payload, source_key=article.source_key,
-        article_id=article.id, revision=article.revision,
+        session, "article.created", now=now, payload=_created_json(article, record),
+        source_key=article.source_key, article_id=article.id, revision=article.revision,
     )  # fmt: skip
 
 
