@@ -23,6 +23,7 @@ import lxml.html  # type: ignore[import-untyped, unused-ignore]
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
 from scrapers.discover_links import absolute_http_url, merge_items, unescape_text
+from scrapers.encoding import xml_safe
 from scrapers.errors import FeedError
 from scrapers.feeddates import from_struct_time, parse_feed_date
 from scrapers.records import DiscoverKind, DiscoveryResult, FeedItem
@@ -147,7 +148,7 @@ def _plain_text(value: str) -> str:
 
 def _html_to_text(fragment: str) -> str:
     try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml.html.fragment_fromstring(xml_safe(fragment), create_parent="div")
     except (etree.ParserError, ValueError):
         return _TAG.sub(" ", fragment)
     for bad in root.xpath(".//script|.//style"):

@@ -20,6 +20,7 @@ from cssselect import SelectorError
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
 from scrapers.discover_links import absolute_http_url, merge_items
+from scrapers.encoding import xml_safe
 from scrapers.errors import FeedError
 from scrapers.records import DiscoveryResult, FeedItem
 from scrapers.text import clean_text
@@ -68,7 +69,7 @@ def _parse(html: str) -> etree._Element:
     if not html or not html.strip():
         raise FeedError("empty listing page")
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(xml_safe(html))
     except (etree.ParserError, ValueError) as exc:
         raise FeedError(f"unreadable listing page: {exc}") from exc
 

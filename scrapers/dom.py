@@ -24,7 +24,7 @@ from lxml.etree import ParserError  # type: ignore[import-untyped, unused-ignore
 from lxml.html import HtmlElement as Element  # type: ignore[import-untyped, unused-ignore]
 
 from scrapers.cssindex import Chain, Index, compile_selector
-from scrapers.encoding import decode_html, is_utf8_of, utf8_source
+from scrapers.encoding import decode_html, is_utf8_of, utf8_source, xml_safe
 from scrapers.errors import ArticleParseError
 from scrapers.text import clean_text
 
@@ -96,10 +96,13 @@ def _utf8_markup(markup: str | bytes) -> bytes:
     """The page as UTF-8 bytes: lxml parses those about twice as fast as a Python str.
     Bytes are decoded by scrapers.encoding; when that was a strict UTF-8 reading with
     nothing repaired, the original bytes are the UTF-8 form already (so are those of a
-    text just returned by decode_html: scrapers.encoding.utf8_source)."""
+    text just returned by decode_html: scrapers.encoding.utf8_source). Characters XML
+    forbids are dropped from any text decode_html did not return (xml_safe)."""
     if isinstance(markup, str):
         source = utf8_source(markup)
-        return source if source is not None else markup.encode("utf-8", errors="replace")
+        if source is not None:
+            return source
+        return xml_safe(markup).encode("utf-8", errors="replace")
     decoded = decode_html(markup, None)
     if is_utf8_of(decoded):
         return markup
