@@ -1,15 +1,22 @@
-"""Per-article stage chain: fetch → decode → parse → dedup → store, for one URL.
+"""Per-article stage chain: fetch → decode → parse → structure → dedup → store, for one URL.
 
 Network I/O and parsing happen outside any transaction; the write is one transaction
 per article, so one bad article costs that article and nothing already stored changes.
+The article is the containment boundary: whatever one article raises in any stage (a typed
+fetch or scrape error, or anything unexpected: a parser bug, a value the database refuses)
+is rolled back and recorded as a failure row with its stage and exception class, and
+ingest_url returns "failed". Only what worker.containment lets propagate (Celery time
+limits, the database unreachable) leaves it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
-from typing import Literal
+from typing import Literal, TypeVar
 
 from scrapers.article import parse_article
 from scrapers.encoding import decode_html
@@ -17,8 +24,9 @@ from scrapers.errors import ScrapeError
 from scrapers.police.structure import with_police
 from scrapers.records import ArticleRecord
 from scrapers.version import PARSER_VERSION
+from worker.containment import error_kind, is_input_fault
 from worker.context import IngestContext
-from worker.crashpoints import crash_point
+from worker.crashpoints import crash_point, fault_point
 from worker.db.engine import transaction
 from worker.db.models import Article
 from worker.dedup import find_article, record_identity
@@ -35,10 +43,20 @@ from worker.store import (
     update_article,
 )
 from worker.timelimit import call_with_time_limit
+from worker.timings import StageTimings
 
 logger = logging.getLogger(__name__)
 
 ArticleOutcome = Literal["created", "updated", "unchanged", "not_modified", "removed", "failed"]
+Stage = Literal["fetch", "decode", "parse", "structure", "store"]
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class StageMark:
+    """The stage one article is in, read when it fails (the failure row's `stage`)."""
+
+    name: Stage = "fetch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +77,31 @@ def _fail(
     ctx: IngestContext, source: SourceConfig, url: str, stage: str, exc: Exception
 ) -> ArticleOutcome:
     status = getattr(exc, "status", None)
-    kind = getattr(exc, "kind", type(exc).__name__)
     logger.warning(
         "article failed",
         extra={"source": source.key, "url": url, "stage": stage, "error": str(exc)},
     )
     with transaction(ctx.sessions) as session:
         record_failure(
-            session, source_key=source.key, url=url, stage=stage, kind=str(kind),
-            message=str(exc), now=ctx.clock(), http_status=status,
+            session, source_key=source.key, url=url, stage=stage, kind=error_kind(exc),
+            message=str(exc) or type(exc).__name__, now=ctx.clock(), http_status=status,
             transient=bool(getattr(exc, "transient", False)),
         )  # fmt: skip
     return "failed"
+
+
+def _contain(
+    ctx: IngestContext, source: SourceConfig, url: str, stage: str, exc: Exception
+) -> ArticleOutcome:
+    """An exception no stage expected, which is the article's fault (the caller checked
+    worker.containment.is_input_fault): logged with its traceback, recorded like a typed
+    failure (kind = the exception class). The transaction it interrupted was rolled back
+    already. Called from the `except` block, so the traceback is the current one."""
+    logger.exception(
+        "article failed unexpectedly",
+        extra={"source": source.key, "url": url, "stage": stage, "error": repr(exc)},
+    )
+    return _fail(ctx, source, url, stage, exc)
 
 
 def _meta(page: FetchedPage, raw_sha: str | None, hint: str | None, ctx: IngestContext) -> PageMeta:
@@ -80,15 +111,51 @@ def _meta(page: FetchedPage, raw_sha: str | None, hint: str | None, ctx: IngestC
     )  # fmt: skip
 
 
-def parse_page(ctx: IngestContext, source: SourceConfig, page: FetchedPage) -> ArticleRecord:
-    """Decode and parse under the parse time limit (raises ScrapeError)."""
-    text = decode_html(page.body, page.content_type).text
-    selectors = source.selector_map()
-    job = partial(parse_article, text, page.final_url, selectors=selectors, fetched_at=ctx.clock())
-    record = call_with_time_limit(job, ctx.settings.parse_timeout_seconds)
-    with ctx.timings.measure("structure"):
-        structure = partial(with_police, record, **source.structure_options())
-        return call_with_time_limit(structure, ctx.settings.parse_timeout_seconds)
+def parse_body(
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    source: SourceConfig | None = None,
+    *,
+    fetched_at: datetime | None = None,
+    time_limit: float | None = None,
+    mark: StageMark | None = None,
+    timings: StageTimings | None = None,
+) -> ArticleRecord:
+    """The parse entry point, shared by the ingest and `newsworker parse` (pure): page
+    bytes → decode → parse (the source's selectors) → police structuring, parse and
+    structure each under `time_limit` when given. Raises ScrapeError for a page that gives
+    no record; anything else is a bug (tests/scrapers/test_parse_fuzz.py looks for them).
+    `mark` follows the stage, for the failure row of an article that fails."""
+    mark = mark if mark is not None else StageMark()
+    mark.name = "decode"
+    fault_point("decode", url)
+    text = decode_html(body, content_type).text
+    mark.name = "parse"
+    fault_point("parse", url)
+    selectors = source.selector_map() if source is not None else None
+    job = partial(parse_article, text, url, selectors=selectors, fetched_at=fetched_at)
+    record = _limited(job, time_limit)
+    mark.name = "structure"
+    fault_point("structure", url)
+    options = source.structure_options() if source is not None else {}
+    with (timings or StageTimings()).measure("structure"):
+        return _limited(partial(with_police, record, **options), time_limit)
+
+
+def _limited(job: Callable[[], T], time_limit: float | None) -> T:
+    return job() if time_limit is None else call_with_time_limit(job, time_limit)
+
+
+def parse_page(
+    ctx: IngestContext, source: SourceConfig, page: FetchedPage, mark: StageMark | None = None
+) -> ArticleRecord:
+    """Decode, parse and structure a fetched page under the parse time limit (raises
+    ScrapeError)."""
+    return parse_body(
+        page.body, page.content_type, page.final_url, source, fetched_at=ctx.clock(),
+        time_limit=ctx.settings.parse_timeout_seconds, mark=mark, timings=ctx.timings,
+    )  # fmt: skip
 
 
 def _gone(ctx: IngestContext, known: KnownArticle) -> ArticleOutcome:
@@ -130,6 +197,7 @@ def _store(
             )
         session.flush()
         crash_point("mid_transaction")
+        fault_point("store", page.final_url)
         return result.outcome
 
 
@@ -141,7 +209,8 @@ def ingest_url(
     known: KnownArticle | None = None,
     hint: str | None = None,
 ) -> ArticleOutcome:
-    """Fetch one article URL (conditionally when known) and store what changed."""
+    """Fetch one article URL (conditionally when known) and store what changed. Never
+    raises for a bad article: its failure is recorded and "failed" returned."""
     try:
         with ctx.timings.measure("fetch"):
             page = ctx.fetcher.fetch(
@@ -156,13 +225,29 @@ def ingest_url(
         return _fail(ctx, source, url, "fetch", exc)
     except FetchError as exc:
         return _fail(ctx, source, url, "fetch", exc)
+    except Exception as exc:
+        if not is_input_fault(exc):
+            raise
+        return _contain(ctx, source, url, "fetch", exc)
     crash_point("after_fetch")
     if known is not None and (page.status == 304 or page.content_hash == known.raw_sha256):
         return _not_modified(ctx, known, page)
+    return _parse_and_store(ctx, source, page, hint)
+
+
+def _parse_and_store(
+    ctx: IngestContext, source: SourceConfig, page: FetchedPage, hint: str | None
+) -> ArticleOutcome:
+    mark = StageMark()
     try:
         with ctx.timings.measure("parse"):
-            record = parse_page(ctx, source, page)
+            record = parse_page(ctx, source, page, mark)
+        mark.name = "store"
+        with ctx.timings.measure("store"):
+            return _store(ctx, source, page, record, hint)
     except ScrapeError as exc:
-        return _fail(ctx, source, page.final_url, "parse", exc)
-    with ctx.timings.measure("store"):
-        return _store(ctx, source, page, record, hint)
+        return _fail(ctx, source, page.final_url, mark.name, exc)
+    except Exception as exc:
+        if not is_input_fault(exc):
+            raise
+        return _contain(ctx, source, page.final_url, mark.name, exc)

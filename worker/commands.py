@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from scrapers.article import parse_article
-from scrapers.encoding import decode_html
 from scrapers.errors import ScrapeError
-from scrapers.police.structure import with_police
 from scrapers.serialize import record_to_dict
+from worker.article_ingest import parse_body
 from worker.bootstrap import load_configured_sources, open_runtime
+from worker.containment import is_input_fault
 from worker.context import IngestContext
 from worker.db.engine import transaction
 from worker.db.migrate import current_revision, upgrade
@@ -27,6 +27,8 @@ from worker.progress import ProgressLine
 from worker.settings import Settings
 from worker.sources import SourceConfig
 from worker.warmup import warm_up
+
+logger = logging.getLogger(__name__)
 
 
 def _pick_sources(settings: Settings, keys: list[str]) -> tuple[list[SourceConfig], list[str]]:
@@ -55,9 +57,24 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     with Fetcher(settings) as fetcher:
         ctx = IngestContext(settings, runtime.sessions, fetcher)
         for source in sources:
-            summary = run_source(ctx, source, progress.update if progress else None)
+            try:
+                summary = run_source(ctx, source, progress.update if progress else None)
+            except Exception as exc:
+                logger.exception("source run raised", extra={"source": source.key})
+                if not is_input_fault(exc):
+                    print(f"newsworker: {source.key}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                    return 1  # the database is unreachable: the command could not run
+                summary = _crashed(source, exc)
             _report(summary, args.json, progress)
     return 0
+
+
+def _crashed(source: SourceConfig, exc: Exception) -> SourceRunSummary:
+    """A source whose run raised past run_source's own boundary (say its row could not
+    be written): reported as failing, and the next source still runs."""
+    summary = SourceRunSummary(source.key, ok=False)
+    summary.discovery_errors.append(f"{type(exc).__name__}: {exc}")
+    return summary
 
 
 def _report(summary: SourceRunSummary, as_json: bool, progress: ProgressLine | None) -> None:
@@ -79,10 +96,7 @@ def _report(summary: SourceRunSummary, as_json: bool, progress: ProgressLine | N
 
 def _parse_one(path: str, url: str, source: SourceConfig | None) -> dict[str, Any]:
     body = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    text = decode_html(body, None).text
-    selectors = source.selector_map() if source else None
-    record = parse_article(text, url, selectors=selectors)
-    return record_to_dict(with_police(record, **(source.structure_options() if source else {})))
+    return record_to_dict(parse_body(body, None, url, source))
 
 
 def _source_named(settings: Settings, key: str | None) -> SourceConfig | None:

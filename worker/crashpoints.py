@@ -1,8 +1,15 @@
-"""Deterministic crash points for crash-safety tests.
+"""Deterministic crash and fault points for crash-safety and containment tests.
 
 NEWSWORKER_CRASH_AT="point[:n]" makes the process exit abruptly (os._exit, like kill -9:
 no cleanup, no ack) the n-th time (default 1st) execution reaches `point`. Points:
 after_fetch, mid_transaction, after_commit (before the task returns and is acked).
+
+NEWSWORKER_FAULT_AT="stage:fragment" makes one article's stage raise InjectedFault, an
+exception no stage expects (not a ScrapeError, not a NewsworkerError), when it reaches
+`stage` (decode, parse, structure, store: after the article's rows are flushed) for a
+URL containing `fragment`: what a parser bug or a value the database refuses does to one
+article, for tests that check the article boundary contains it (worker.article_ingest).
+
 Unset in production; reading one environment variable is the whole cost.
 """
 
@@ -12,7 +19,12 @@ import os
 from collections import Counter
 
 ENV = "NEWSWORKER_CRASH_AT"
+FAULT_ENV = "NEWSWORKER_FAULT_AT"
 _hits: Counter[str] = Counter()
+
+
+class InjectedFault(RuntimeError):
+    """Raised at a fault point named by NEWSWORKER_FAULT_AT."""
 
 
 def crash_point(name: str) -> None:
@@ -25,3 +37,12 @@ def crash_point(name: str) -> None:
     _hits[name] += 1
     if _hits[name] == int(nth or "1"):
         os._exit(137)
+
+
+def fault_point(stage: str, url: str) -> None:
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return
+    point, _, fragment = spec.partition(":")
+    if point == stage and fragment in url:
+        raise InjectedFault(f"injected fault at {stage} for {url}")

@@ -20,6 +20,7 @@ from scrapers.encoding import decode_html
 from scrapers.errors import ScrapeError
 from scrapers.records import DiscoveryResult, FeedItem
 from scrapers.urls import canonicalize_url
+from worker.containment import is_input_fault
 from worker.context import IngestContext
 from worker.db.engine import transaction
 from worker.db.models import FeedState
@@ -129,7 +130,8 @@ def discover_source(
     force: bool = False,
     max_pages: int | None = None,
 ) -> DiscoverOutcome:
-    """Run every discover entry; one failing entry is recorded and the others still run.
+    """Run every discover entry; one failing entry (a typed error, or anything that
+    worker.containment calls the input's fault) is recorded and the others still run.
     `force` ignores validators; `max_pages` overrides each entry's pagination depth."""
     outcome = DiscoverOutcome()
     for entry in source.discover:
@@ -139,6 +141,14 @@ def discover_source(
             logger.warning(
                 "discovery failed",
                 extra={"source": source.key, "url": str(entry.url), "error": str(exc)},
+            )
+            outcome.errors.append((str(entry.url), exc))
+        except Exception as exc:
+            if not is_input_fault(exc):
+                raise
+            logger.exception(
+                "discovery failed unexpectedly",
+                extra={"source": source.key, "url": str(entry.url), "error": repr(exc)},
             )
             outcome.errors.append((str(entry.url), exc))
     outcome.items = merge_items(outcome.items)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from worker.containment import error_kind
 from worker.db.engine import transaction
 from worker.db.models import Source
 from worker.errors import RateLimited
@@ -72,16 +73,19 @@ def record_source_result(
     now: datetime,
     *,
     pause_after: int = 10,
+    failed: bool | None = None,
 ) -> None:
+    """`failed`: the run failed as a whole (None: when every discover entry failed)."""
     row = sync_source(session, source)
     was_failing = row.consecutive_errors > 0
     row.last_run_at = now
     row.last_counts = counts
-    failed = bool(errors) and len(errors) >= len(source.discover)
+    if failed is None:
+        failed = bool(errors) and len(errors) >= len(source.discover)
     if errors:
         url, exc = errors[-1]
         row.last_error = f"{url}: {exc}"
-        row.last_error_kind = str(getattr(exc, "kind", type(exc).__name__))
+        row.last_error_kind = error_kind(exc)
         row.last_error_at = now
     if not failed:
         if was_failing:

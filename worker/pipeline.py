@@ -2,7 +2,10 @@
 
 In: a SourceConfig and an IngestContext. Out: a SourceRunSummary with the counts the CLI
 prints. The caller never sees an exception for a bad article or a bad discovery document:
-those are recorded as failures and the run goes on.
+those are recorded as failures and the run goes on. An unexpected exception while
+discovering or planning (worker.containment says whose fault it is) ends the run as a
+failed one: its ingest_runs row and the source's health say so, and the caller goes on
+with the next source.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sqlalchemy import select
 
 from scrapers.records import FeedItem
 from worker.article_ingest import ArticleOutcome, KnownArticle, ingest_url
+from worker.containment import is_input_fault
 from worker.context import IngestContext
 from worker.db.engine import transaction
 from worker.db.models import Article, IngestRun
@@ -141,13 +145,20 @@ def run_source(
     summary = SourceRunSummary(source.key)
     started = ctx.clock()
     ensure_source(ctx.sessions, source)
-    with ctx.timings.measure("discover"):
-        found = discover_source(ctx, source)
-    summary.discovered = len(found.items)
-    summary.discovery_errors = [f"{url}: {exc}" for url, exc in found.errors]
-    summary.ok = not found.errors or len(found.errors) < len(source.discover)
-    with ctx.timings.measure("plan"):
-        tasks, summary.skipped, truncated = _plan(ctx, source, found)
+    stage = "discover"
+    try:
+        with ctx.timings.measure("discover"):
+            found = discover_source(ctx, source)
+        summary.discovered = len(found.items)
+        summary.discovery_errors = [f"{url}: {exc}" for url, exc in found.errors]
+        summary.ok = not found.errors or len(found.errors) < len(source.discover)
+        stage = "plan"
+        with ctx.timings.measure("plan"):
+            tasks, summary.skipped, truncated = _plan(ctx, source, found)
+    except Exception as exc:
+        if not is_input_fault(exc):
+            raise
+        return _failed_run(ctx, source, summary, started, stage=stage, exc=exc)
     for done, task in enumerate(tasks, start=1):
         summary.count(ingest_url(ctx, source, task.url, known=task.known, hint=task.hint))
         summary.fetched += 1
@@ -163,17 +174,40 @@ def run_source(
     return summary
 
 
+def _failed_run(
+    ctx: IngestContext,
+    source: SourceConfig,
+    summary: SourceRunSummary,
+    started: datetime,
+    *,
+    stage: str,
+    exc: Exception,
+) -> SourceRunSummary:
+    """Discovery or planning raised what no stage expected: the run ends failed, with
+    the error on the source's health and the run row (the traceback in the log)."""
+    logger.exception(
+        "source run failed unexpectedly",
+        extra={"source": source.key, "stage": stage, "error": repr(exc)},
+    )
+    summary.ok = False
+    summary.discovery_errors.append(f"{stage}: {type(exc).__name__}: {exc}")
+    _finish(ctx, source, summary, DiscoverOutcome(errors=[(stage, exc)]), started, failed=True)
+    return summary
+
+
 def _finish(
     ctx: IngestContext,
     source: SourceConfig,
     summary: SourceRunSummary,
     found: DiscoverOutcome,
     started: datetime,
+    *,
+    failed: bool | None = None,
 ) -> None:
     with transaction(ctx.sessions) as session:
         record_source_result(
             session, source, found.errors, summary.as_dict(), ctx.clock(),
-            pause_after=ctx.settings.pause_after_failures,
+            pause_after=ctx.settings.pause_after_failures, failed=failed,
         )  # fmt: skip
         session.add(
             IngestRun(

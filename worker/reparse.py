@@ -1,25 +1,30 @@
 """Re-parse stored raw pages with the current parser (no fetching) and report what the
-parser change explains: records updated and which fields changed."""
+parser change explains: records updated and which fields changed. Each article is its own
+containment boundary, as in the ingest (worker.article_ingest): a page the parser cannot
+read, or anything unexpected it raises, is recorded as a failure row for that article
+(stage "reparse") and the others are still re-parsed."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 
-from scrapers.article import parse_article
-from scrapers.encoding import decode_html
 from scrapers.errors import ScrapeError
-from scrapers.police.structure import with_police
 from scrapers.serialize import record_to_dict
 from scrapers.version import PARSER_VERSION
+from worker.article_ingest import parse_body
+from worker.containment import error_kind, is_input_fault
 from worker.context import IngestContext
 from worker.db.engine import transaction
 from worker.db.models import Article, RawPage
 from worker.sources import SourceConfig
 from worker.store import PageMeta, load_raw_page, record_failure, update_article
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 IGNORED_FIELDS = frozenset({"extraction", "warnings"})
@@ -58,14 +63,10 @@ def _reparse_one(
         if raw is None or body is None:
             return "failed", []
         source = sources.get(article.source_key)
-        selectors = source.selector_map() if source else None
         try:
-            text = decode_html(body, raw.content_type).text
-            record = parse_article(
-                text, article.url, selectors=selectors, fetched_at=raw.fetched_at
+            record = parse_body(
+                body, raw.content_type, article.url, source, fetched_at=raw.fetched_at
             )
-            options = source.structure_options() if source else {}
-            record = with_police(record, **options)
         except ScrapeError as exc:
             record_failure(
                 session, source_key=article.source_key, url=article.url, stage="reparse",
@@ -96,7 +97,12 @@ def reparse_articles(
     outcomes: Counter[str] = Counter()
     fields: Counter[str] = Counter()
     for done, article_id in enumerate(ids, start=1):
-        outcome, changed = _reparse_one(ctx, article_id, sources)
+        try:
+            outcome, changed = _reparse_one(ctx, article_id, sources)
+        except Exception as exc:
+            if not is_input_fault(exc):
+                raise
+            outcome, changed = _contain(ctx, article_id, exc), []
         outcomes[outcome] += 1
         fields.update(changed)
         progress(done, len(ids))
@@ -104,3 +110,18 @@ def reparse_articles(
         "examined": len(ids), "parser_version": PARSER_VERSION, **outcomes,
         "fields_changed": dict(sorted(fields.items())),
     }  # fmt: skip
+
+
+def _contain(ctx: IngestContext, article_id: int, exc: Exception) -> str:
+    """What no stage expected, in one article's re-parse (its transaction rolled back):
+    logged with the traceback and recorded as that article's failure."""
+    logger.exception("reparse failed unexpectedly", extra={"article_id": article_id})
+    with transaction(ctx.sessions) as session:
+        article = session.get(Article, article_id)
+        if article is None:
+            return "failed"
+        record_failure(
+            session, source_key=article.source_key, url=article.url, stage="reparse",
+            kind=error_kind(exc), message=str(exc) or type(exc).__name__, now=ctx.clock(),
+        )  # fmt: skip
+    return "failed"

@@ -266,9 +266,9 @@ def record_failure(
     session.add(
         Failure(
             source_key=source_key,
-            url=url,
+            url=url[:2000],  # the column's length: an over-long URL must not fail the row
             stage=stage,
-            kind=kind,
+            kind=kind[:40],
             message=message[:4000],
             http_status=http_status,
             transient=transient,
