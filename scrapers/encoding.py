@@ -9,9 +9,9 @@ A declared single-byte charset loses to UTF-8 when the bytes are valid UTF-8 wit
 multibyte sequences: Vietnamese cannot be written in Latin-1, so such a header lies.
 Then UTF-8-read-as-Latin-1 mojibake ("Lao Äá»ng") is detected by a score and repaired
 sequence by sequence, only where the bytes round-trip to valid UTF-8. Last, characters
-XML forbids (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates) are dropped
-(scrapers.xmlchars): lxml refuses them in any string it is given, so no decoded page may
-carry one into a tree.
+XML forbids (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates) and numeric
+references to them are dropped (scrapers.xmlchars): lxml refuses them in any string it is
+given, so no decoded page may carry one into a tree.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Literal
 
 import charset_normalizer
 
-from scrapers.xmlchars import drop_illegal, has_illegal, has_illegal_utf8
+from scrapers.xmlchars import drop_illegal, markup_has_illegal, markup_has_illegal_utf8
 
 Source = Literal["bom", "header", "meta", "sniffed", "default"]
 
@@ -79,11 +79,11 @@ def decode_html(body: bytes, content_type: str | None) -> DecodedText:
     changed = False
     if encoding != "utf-8" or _has_mojibake_hint(body):
         text, changed = repair_mojibake(text)
-    # A UTF-8 reading left unrepaired has its C0 controls and U+FFFE/U+FFFF in the bytes
-    # (invalid sequences become U+FFFD, never a surrogate): a memchr scan of the bytes is
-    # ten times cheaper than a regex over the text.
+    # A UTF-8 reading left unrepaired has its C0 controls, U+FFFE/U+FFFF and references in
+    # the bytes (invalid sequences become U+FFFD, never a surrogate): memchr scans of the
+    # bytes are ten times cheaper than a regex over the text.
     utf8 = encoding == "utf-8" and not changed
-    dropped = has_illegal_utf8(body) if utf8 else has_illegal(text)
+    dropped = markup_has_illegal_utf8(body) if utf8 else markup_has_illegal(text)
     if dropped:
         text = drop_illegal(text)
     decoded = DecodedText(text, encoding, source, changed, dropped)
@@ -117,7 +117,7 @@ def xml_safe(text: str) -> str:
     pair = _last_decoded()
     if pair is not None and pair[0] is text:
         return text
-    return drop_illegal(text) if has_illegal(text) else text
+    return drop_illegal(text) if markup_has_illegal(text) else text
 
 
 def _has_mojibake_hint(body: bytes) -> bool:

@@ -1,5 +1,6 @@
 """Characters XML forbids are dropped when a page is decoded, so lxml never meets one:
-the body pass used to fail with ValueError on `<script>x</script>\\x01tail`."""
+the body pass used to fail with ValueError on `<script>x</script>\\x01tail`. So are numeric
+references to them, which lxml's parser turns into the characters."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ import pytest
 from scrapers.article import parse_article
 from scrapers.dom import load_tree
 from scrapers.encoding import decode_html, utf8_source, xml_safe
-from scrapers.xmlchars import drop_illegal, has_illegal, has_illegal_utf8
+from scrapers.xmlchars import (
+    drop_illegal,
+    has_illegal,
+    markup_has_illegal,
+    markup_has_illegal_utf8,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -31,16 +37,16 @@ def _page(poison: str) -> str:
 
 @pytest.mark.parametrize("char", ILLEGAL, ids=lambda c: f"U+{ord(c):04X}")
 def test_each_illegal_character_is_found_and_dropped(char: str) -> None:
-    assert has_illegal(f"a{char}b")
-    assert not has_illegal(drop_illegal(f"a{char}b{char}{char}c"))
+    assert has_illegal(f"a{char}b") and markup_has_illegal(f"a{char}b")
+    assert not markup_has_illegal(drop_illegal(f"a{char}b{char}{char}c"))
     if not "\ud800" <= char <= "\udfff":
-        assert has_illegal_utf8(f"ệ{char}ệ".encode())
+        assert markup_has_illegal_utf8(f"ệ{char}ệ".encode())
 
 
 @pytest.mark.parametrize("char", LEGAL, ids=lambda c: f"U+{ord(c):04X}")
 def test_legal_characters_stay(char: str) -> None:
     assert not has_illegal(f"a{char}b")
-    assert not has_illegal_utf8(f"ệ{char}ệ".encode())
+    assert not markup_has_illegal_utf8(f"ệ{char}ệ".encode())
     assert drop_illegal(f"a{char}b") == f"a{char}b"
 
 
@@ -48,18 +54,46 @@ def test_whitespace_controls_keep_words_apart() -> None:
     assert drop_illegal("Hà\x0cNội\x1fhôm\x01nay\x00") == "Hà Nội hômnay"
 
 
+REFS = ["&#1;", "&#x1", "&#0008;", "&#11;", "&#12", "&#x0c;", "&#14;", "&#x1F;", "&#31;"]
+REFS += ["&#65534;", "&#xFFFF;", "&#XfFfE;", "&#x000b;"]
+NOT_REFS = ["&#0;", "&#9;", "&#10;", "&#13;", "&#32;", "&#x20;", "&#65533;", "&#xD800;"]
+NOT_REFS += ["&#100;", "&#x1F0;", "&#655340;", "&#x1FFFE;", "&amp;#1;", "&#;", "&#x;"]
+
+
+@pytest.mark.parametrize("ref", REFS)
+def test_references_to_illegal_characters_are_dropped(ref: str) -> None:
+    assert markup_has_illegal(f"a{ref}b") and markup_has_illegal_utf8(f"a{ref}b".encode())
+    assert not markup_has_illegal(drop_illegal(f"a{ref}b"))
+    record = parse_article(_page(ref), "https://congan.example.vn/a/1.html")
+    assert any("Sau đó bị can khai nhận" in p for p in record.paragraphs)
+    assert not any(has_illegal(s) for s in (record.title, *record.paragraphs))
+
+
+@pytest.mark.parametrize("ref", NOT_REFS)
+def test_other_references_stay(ref: str) -> None:
+    assert not markup_has_illegal(f"a{ref}b")
+    assert not markup_has_illegal_utf8(f"a{ref}b".encode())
+    assert drop_illegal(f"a{ref}b") == f"a{ref}b"
+
+
+def test_references_become_what_the_characters_would() -> None:
+    assert drop_illegal("Hà&#12;Nội&#x1f;hôm&#1;nay&#xfffe;") == "Hà Nội hômnay"
+
+
 def test_utf8_scan_agrees_with_the_text_scan_on_random_bytes() -> None:
     rng = random.Random(14)
-    alphabet = [b"\xef", b"\xbf", b"\xbe", b"\xbf", b"\x01", b"a", "ệ".encode(), b"\x0b", b"\n"]
+    alphabet = [b"\xef", b"\xbf", b"\xbe", b"\x01", b"a", "ệ".encode(), b"\x0b", b"\n"]
+    alphabet += [b"&#", b"x", b"1", b"0", b"f", b";", b"6553"]
     for _ in range(3000):
         body = b"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
-        assert has_illegal_utf8(body) == has_illegal(body.decode("utf-8", "replace")), body
+        text = body.decode("utf-8", "replace")
+        assert markup_has_illegal_utf8(body) == markup_has_illegal(text), body
 
 
 def test_many_ef_bytes_before_the_noncharacter() -> None:
     body = "\uf8ff".encode() * 100 + "\uffff".encode()  # private-use icons, then U+FFFF
-    assert has_illegal_utf8(body)
-    assert not has_illegal_utf8("\uf8ff".encode() * 100)
+    assert markup_has_illegal_utf8(body)
+    assert not markup_has_illegal_utf8("\uf8ff".encode() * 100)
 
 
 @pytest.mark.parametrize("char", ILLEGAL, ids=lambda c: f"U+{ord(c):04X}")
