@@ -4,11 +4,12 @@ NEWSWORKER_CRASH_AT="point[:n]" makes the process exit abruptly (os._exit, like 
 no cleanup, no ack) the n-th time (default 1st) execution reaches `point`. Points:
 after_fetch, mid_transaction, after_commit (before the task returns and is acked).
 
-NEWSWORKER_FAULT_AT="stage:fragment" makes one article's stage raise InjectedFault, an
-exception no stage expects (not a ScrapeError, not a NewsworkerError), when it reaches
-`stage` (decode, parse, structure, store: after the article's rows are flushed) for a
-URL containing `fragment`: what a parser bug or a value the database refuses does to one
-article, for tests that check the article boundary contains it (worker.article_ingest).
+NEWSWORKER_FAULT_AT="stage:fragment" raises InjectedFault, an exception no stage expects
+(not a ScrapeError, not a NewsworkerError), when execution reaches `stage` for a subject
+containing `fragment`: what a parser bug or a value the database refuses does, for tests
+that check the article and source boundaries contain it. Stages and their subject: decode,
+parse, structure, store (after the article's rows are flushed): the article URL;
+discover: a discovery document's URL, before it is parsed; plan: the source key.
 
 Unset in production; reading one environment variable is the whole cost.
 """
@@ -39,10 +40,10 @@ def crash_point(name: str) -> None:
         os._exit(137)
 
 
-def fault_point(stage: str, url: str) -> None:
+def fault_point(stage: str, subject: str) -> None:
     spec = os.environ.get(FAULT_ENV)
     if not spec:
         return
     point, _, fragment = spec.partition(":")
-    if point == stage and fragment in url:
-        raise InjectedFault(f"injected fault at {stage} for {url}")
+    if point == stage and fragment in subject:
+        raise InjectedFault(f"injected fault at {stage} for {subject}")

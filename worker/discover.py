@@ -22,6 +22,7 @@ from scrapers.records import DiscoveryResult, FeedItem
 from scrapers.urls import canonicalize_url
 from worker.containment import is_input_fault
 from worker.context import IngestContext
+from worker.crashpoints import fault_point
 from worker.db.engine import transaction
 from worker.db.models import FeedState
 from worker.errors import FetchError
@@ -117,6 +118,7 @@ def _discover_entry(
         page = _fetch_document(ctx, source, url, outcome, force)
         if page is None:
             continue
+        fault_point("discover", url)
         result = call_with_time_limit(partial(parse, page), ctx.settings.parse_timeout_seconds)
         outcome.items.extend(result.items)
         outcome.pending.append((url, page))

@@ -21,6 +21,7 @@ from scrapers.records import FeedItem
 from worker.article_ingest import ArticleOutcome, KnownArticle, ingest_url
 from worker.containment import is_input_fault
 from worker.context import IngestContext
+from worker.crashpoints import fault_point
 from worker.db.engine import transaction
 from worker.db.models import Article, IngestRun
 from worker.dedup import feed_hint, find_for_item
@@ -153,6 +154,7 @@ def run_source(
         summary.discovery_errors = [f"{url}: {exc}" for url, exc in found.errors]
         summary.ok = not found.errors or len(found.errors) < len(source.discover)
         stage = "plan"
+        fault_point("plan", source.key)
         with ctx.timings.measure("plan"):
             tasks, summary.skipped, truncated = _plan(ctx, source, found)
     except Exception as exc:
