@@ -32,6 +32,7 @@ from tests.fixtures.site import FixtureSite
 from worker.crashpoints import FAULT_ENV
 from worker.db.models import Article, Failure, IngestRun, RawPage, Source
 from worker.pipeline import run_source
+from worker.reparse import reparse_articles
 
 pytestmark = [pytest.mark.db, pytest.mark.timeout(180)]
 
@@ -205,7 +206,30 @@ def test_postgresql_connection_class_error_propagates(
     assert _rows(runtime.engine, Failure) == []
 
 
-# --- the CLI: a poisoned first source, a clean second one --------------------------------
+# --- reparse ---------------------------------------------------------------------------
+
+
+def test_reparse_contains_each_article(
+    site: FixtureSite, tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = poisoned_feed(site, good=3)
+    settings = make_settings(tmp_path, sqlite_url)
+    source = write_source(settings, "dau", feed_source_toml(feed.feed_url))
+    with ingest_context(settings) as (ctx, runtime):
+        assert run_source(ctx, source).created == 4
+        monkeypatch.setenv(FAULT_ENV, f"structure:{POISON}")
+        result = reparse_articles(ctx, {"dau": source}, {}, lambda done, total: None)
+        failures = _rows(runtime.engine, Failure)
+    assert result["examined"] == 4 and result["failed"] == 1
+    [failure] = failures
+    assert (failure.url, failure.stage, failure.kind) == (
+        feed.poison.url,
+        "reparse",
+        "InjectedFault",
+    )
+
+
+# --- the CLI: the issue's page; a poisoned first source, a clean second one -------------
 
 
 def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -239,6 +263,25 @@ def _two_sources(site: FixtureSite, env: dict[str, str]) -> PoisonedFeed:
         feed_source_toml(site.url("/sau/rss.xml")), encoding="utf-8"
     )
     return feed
+
+
+def test_cli_parse_gives_the_issue_page_s_record(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(
+        (
+            "<html><body><article><h1>Bắt giữ đối tượng trộm cắp tài sản</h1>"
+            "<p>Công an tỉnh Thanh Hóa khởi tố vụ án <script>x</script>\x01tail&#1; và bắt giữ"
+            " đối tượng.</p><p>Đối tượng đã khai nhận hành vi trộm cắp tài sản.</p>"
+            "</article></body></html>"
+        ).encode()
+    )
+    done = _cli(["parse", str(page), "--url", "https://congan.example.vn/a/1.html"], {})
+    assert done.returncode == 0, done.stderr[-2000:]
+    record = json.loads(done.stdout)
+    assert (
+        record["paragraphs"][0] == "Công an tỉnh Thanh Hóa khởi tố vụ án tail và bắt giữ đối tượng."
+    )
+    assert "\\u0001" not in done.stdout and "\x01" not in done.stdout
 
 
 @pytest.mark.parametrize("poison", ["parse_fault", "sqlite_trigger"])
