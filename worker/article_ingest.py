@@ -122,10 +122,10 @@ def parse_body(
     mark: StageMark | None = None,
     timings: StageTimings | None = None,
 ) -> ArticleRecord:
-    """The parse entry point, shared by the ingest and `newsworker parse` (pure): page
+    """The parse entry point of the ingest, `newsworker parse` and reparse (pure): page
     bytes → decode → parse (the source's selectors) → police structuring, parse and
     structure each under `time_limit` when given. Raises ScrapeError for a page that gives
-    no record; anything else is a bug (tests/scrapers/test_parse_fuzz.py looks for them).
+    no record; anything else is a bug (tests/worker/test_parse_fuzz.py looks for them).
     `mark` follows the stage, for the failure row of an article that fails."""
     mark = mark if mark is not None else StageMark()
     mark.name = "decode"

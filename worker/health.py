@@ -84,7 +84,7 @@ def record_source_result(
         failed = bool(errors) and len(errors) >= len(source.discover)
     if errors:
         url, exc = errors[-1]
-        row.last_error = f"{url}: {exc}"
+        row.last_error = f"{url}: {exc}".replace("\x00", "\ufffd")  # PostgreSQL text refuses NUL
         row.last_error_kind = error_kind(exc)
         row.last_error_at = now
     if not failed:

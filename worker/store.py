@@ -266,10 +266,12 @@ def record_failure(
     session.add(
         Failure(
             source_key=source_key,
-            url=url[:2000],  # the column's length: an over-long URL must not fail the row
+            # Cut to the columns, NUL (PostgreSQL text refuses it) replaced: the row that
+            # records a failure must not fail itself.
+            url=url[:2000].replace("\x00", "\ufffd"),
             stage=stage,
             kind=kind[:40],
-            message=message[:4000],
+            message=message[:4000].replace("\x00", "\ufffd"),
             http_status=http_status,
             transient=transient,
             occurred_at=now,

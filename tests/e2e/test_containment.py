@@ -29,10 +29,13 @@ from tests.e2e.procs import migrated
 from tests.fixtures import discovery_docs
 from tests.fixtures.corpus_site import RSS, make_spec, populate_news_site, render
 from tests.fixtures.site import FixtureSite
+from worker.context import utcnow
 from worker.crashpoints import FAULT_ENV
+from worker.db.engine import make_session_factory, transaction
 from worker.db.models import Article, Failure, IngestRun, RawPage, Source
 from worker.pipeline import run_source
 from worker.reparse import reparse_articles
+from worker.store import record_failure
 
 pytestmark = [pytest.mark.db, pytest.mark.timeout(180)]
 
@@ -327,3 +330,16 @@ def test_cli_ingest_exits_1_when_the_database_fails_as_a_connection(
     assert "newsworker: a_dau: OperationalError" in done.stderr
     assert _rows(engine, Failure) == []
     engine.dispose()
+
+
+def test_a_failure_row_fits_whatever_the_error_says(migrated_engine: Engine) -> None:
+    """The row recording a failure must not fail: an over-long URL and kind are cut to
+    their columns and NUL, which PostgreSQL's text refuses, is replaced."""
+    sessions = make_session_factory(migrated_engine)
+    with transaction(sessions) as session:
+        record_failure(
+            session, source_key="dau", url="http://x.vn/" + "a" * 3000 + "\x00",
+            stage="parse", kind="K" * 60, message="bad \x00 byte", now=utcnow(),
+        )  # fmt: skip
+    [row] = _rows(migrated_engine, Failure)
+    assert (len(row.url), row.kind, row.message) == (2000, "K" * 40, "bad \ufffd byte")
