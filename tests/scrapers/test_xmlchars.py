@@ -90,6 +90,14 @@ def test_utf8_scan_agrees_with_the_text_scan_on_random_bytes() -> None:
         assert markup_has_illegal_utf8(body) == markup_has_illegal(text), body
 
 
+@pytest.mark.parametrize("ampersands", [0, 10, 1023, 1024, 1025, 3000])
+def test_reference_after_many_ampersands(ampersands: int) -> None:
+    prefix = b"a=1&amp;b&#39;" * ampersands
+    assert markup_has_illegal_utf8(prefix + b"&#1;")
+    assert markup_has_illegal_utf8(prefix + b"&#x1F")
+    assert not markup_has_illegal_utf8(prefix + b"&#10;&")
+
+
 def test_many_ef_bytes_before_the_noncharacter() -> None:
     body = "\uf8ff".encode() * 100 + "\uffff".encode()  # private-use icons, then U+FFFF
     assert markup_has_illegal_utf8(body)
