@@ -158,13 +158,18 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(_health_line(row))
     for error in loaded.errors:
-        print(f"config error: {error}")
+        if args.json:  # every line of --json is JSON
+            print(json.dumps({"config_error": str(error), "path": error.path}, ensure_ascii=False))
+        else:
+            print(f"config error: {error}")
     return 0
 
 
 def _health_line(row: dict[str, Any]) -> str:
     state = "ok" if not row.get("consecutive_errors") else f"{row['consecutive_errors']} errors"
-    if row.get("paused_reason"):
+    if not row.get("configured", True):
+        state = "no valid file"  # stored, but its file is gone or broken (see config error)
+    elif row.get("paused_reason"):
         state = f"paused: {row['paused_reason']}"
     last = row.get("last_success_at") or "never"
     error = (

@@ -22,7 +22,10 @@ API_SCOPES = ("read", "admin")
 class Settings(BaseSettings):
     """Every knob the worker reads. Documented one by one in config/example.env."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+    # allow_inf_nan=False: "inf" or "nan" in a number variable is refused, not run with.
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, extra="ignore", allow_inf_nan=False
+    )
 
     data_dir: Path = Path("./data")
     database_url: str = ""  # empty: sqlite:///<data_dir>/newsworker.sqlite3
@@ -44,15 +47,15 @@ class Settings(BaseSettings):
     parse_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     # Celery (worker/celery_app.py). The broker's visibility timeout must exceed the hard
     # time limit, or a slow task would be handed to a second worker while still running.
-    task_soft_time_limit: int = Field(default=900, ge=10)
-    task_time_limit: int = Field(default=1000, ge=15)
-    broker_visibility_timeout: int = Field(default=3600, ge=30)
+    task_soft_time_limit: int = Field(default=900, ge=10, le=86_400)
+    task_time_limit: int = Field(default=1000, ge=15, le=90_000)
+    broker_visibility_timeout: int = Field(default=3600, ge=30, le=7 * 86_400)
     # A lease outlives the hard time limit by this much (worker/tasks.py lease_length):
     # a run that died keeps its source leased this long past the hard limit.
-    lease_grace_seconds: int = Field(default=60, ge=0)
-    dispatch_interval_seconds: float = Field(default=60.0, gt=0)
+    lease_grace_seconds: int = Field(default=60, ge=0, le=86_400)
+    dispatch_interval_seconds: float = Field(default=60.0, gt=0, le=86_400)
     pause_after_failures: int = Field(default=10, ge=1)
-    watchdog_seconds: float = Field(default=300.0, ge=0)  # 0 turns the watchdog off
+    watchdog_seconds: float = Field(default=300.0, ge=0, le=86_400)  # 0 turns it off
     log_json: bool = False
     # Long-running commands re-execute themselves under jemalloc when it is installed
     # (worker/allocator.py); "system" keeps the C library's malloc.
