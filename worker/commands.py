@@ -81,6 +81,8 @@ def _report(summary: SourceRunSummary, as_json: bool, progress: ProgressLine | N
     print(f"{summary.source}: {state}: {counts}" + (f"; items {waiting}" if waiting else ""))
     for error in summary.discovery_errors:
         print(f"  discovery error: {error}")
+    if not summary.ok and summary.fetched and summary.failed == summary.fetched:
+        print(f"  every article attempted failed: newsworker sources --failed {summary.source}")
 
 
 def _parse_one(path: str, url: str, source: SourceConfig | None) -> dict[str, Any]:

@@ -245,6 +245,7 @@ def _check_visible(settings: Settings, runtime: Any, url: str, capsys: Any) -> N
     assert client.get("/sources/giveup/failed-items?state=backoff").json()["items"] == []
     assert client.get("/sources/nope/failed-items").status_code == 404
     assert client.get("/sources/giveup/failed-items?state=other").status_code == 422
+    assert "items: 0 backing off, 1 given up" in client.get("/ui").text
 
 
 def _cli(settings: Settings, capsys: Any, *options: str) -> list[Any]:
