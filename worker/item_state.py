@@ -85,13 +85,19 @@ def due_retries(session: Session, source_key: str, now: datetime, limit: int) ->
     return list(session.scalars(stmt))
 
 
-def _last_failure(session: Session, source_key: str) -> Failure | None:
-    """The failure row the attempt just wrote: a source's articles are attempted one at a
-    time under its lease, so it is the source's newest one."""
+def _attempt_failure(
+    session: Session, source_key: str, url: str, since: datetime
+) -> Failure | None:
+    """The failure row the attempt (begun at `since`) wrote: the source's newest since
+    then for `url`, else its newest (a parse failure names the URL a redirect led to)."""
     stmt = (
-        select(Failure).where(Failure.source_key == source_key).order_by(Failure.id.desc())
-    ).limit(1)
-    return session.scalars(stmt).first()
+        select(Failure)
+        .where(Failure.source_key == source_key, Failure.occurred_at >= since)
+        .order_by(Failure.id.desc())
+        .limit(20)
+    )
+    rows = list(session.scalars(stmt))
+    return next((row for row in rows if row.url == url), rows[0] if rows else None)
 
 
 def _insert_blank(session: Session, source_key: str, url: str, now: datetime) -> None:
@@ -114,13 +120,15 @@ def note_failure(
     policy: RetryPolicy,
     *,
     hint: str | None = None,
+    since: datetime | None = None,
 ) -> ItemFailure:
-    """Count one more failure of `url`: schedule its next try, or give it up."""
+    """Count one more failure of `url` (attempted from `since`, default `now`): schedule
+    its next try, or give it up."""
     _insert_blank(session, source_key, url, now)
     key = (source_key, url_key(url))
     row = session.get(ItemFailure, key, with_for_update=True, populate_existing=True)
     assert row is not None  # inserted above or already there
-    failure = _last_failure(session, source_key)
+    failure = _attempt_failure(session, source_key, url, since or now)
     row.failures += 1
     row.last_failed_at = now
     row.hint = hint or row.hint
@@ -149,20 +157,21 @@ def note_outcome(
     url: str,
     outcome: str,
     *,
+    since: datetime,
     hint: str | None = None,
     remembered: bool = True,
 ) -> str | None:
-    """Record one attempt's outcome on the item's row (`remembered`: the item may have a
-    row, so a success has one to remove). Returns, for a failure, "kind url: message"."""
+    """Record the outcome of one attempt begun at `since` on the item's row (`remembered`:
+    the item may have a row, so a success has one to remove). Returns, for a failure,
+    "kind url: message"."""
     if outcome != "failed" and not remembered:
         return None
     with transaction(ctx.sessions) as session:
         if outcome != "failed":
             clear(session, source_key, url)
             return None
-        row = note_failure(
-            session, source_key, url, ctx.clock(), RetryPolicy.of(ctx.settings), hint=hint
-        )
+        policy = RetryPolicy.of(ctx.settings)
+        row = note_failure(session, source_key, url, ctx.clock(), policy, hint=hint, since=since)
         return f"{row.last_kind} {row.url}: {row.last_message}"
 
 

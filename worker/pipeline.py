@@ -188,11 +188,14 @@ def _attempt(
 ) -> str | None:
     """Fetch one task and keep its item state. Returns the failure ("kind url: message")
     when a first attempt failed (a failed retry says nothing new about the source)."""
+    started = ctx.clock()
     outcome = ingest_url(ctx, source, task.url, known=task.known, hint=task.hint)
     summary.count(outcome)
     summary.fetched += 1
     summary.retried += int(task.retry)
-    error = note_outcome(ctx, source.key, task.url, outcome, hint=task.hint, remembered=task.retry)
+    error = note_outcome(
+        ctx, source.key, task.url, outcome, since=started, hint=task.hint, remembered=task.retry
+    )
     return None if task.retry else error
 
 

@@ -98,8 +98,9 @@ def reingest_source(
     counts: Counter[str] = Counter()
     remembered = source_has_states(ctx, source.key)
     for done, (url, known) in enumerate(jobs.items(), start=1):
+        started = ctx.clock()
         outcome = ingest_url(ctx, source, url, known=known)
-        note_outcome(ctx, source.key, url, outcome, remembered=remembered)
+        note_outcome(ctx, source.key, url, outcome, since=started, remembered=remembered)
         counts[outcome] += 1
         progress(done, len(jobs))
     return {
@@ -129,7 +130,8 @@ def reingest_url(
     if source is None:
         raise ReingestError(f"no configured source covers {url}; name one with --source")
     ensure_source(ctx.sessions, source)
-    outcome = ingest_url(ctx, source, url, known=_forced(ctx, FeedItem(url=url)))
-    note_outcome(ctx, source.key, url, outcome)
+    known, started = _forced(ctx, FeedItem(url=url)), ctx.clock()
+    outcome = ingest_url(ctx, source, url, known=known)
+    note_outcome(ctx, source.key, url, outcome, since=started)
     progress(1, 1)
     return {"source": source.key, "url": url, "outcome": outcome}
