@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     sources = sub.add_parser("sources", help="show each source's health")
     sources.add_argument("--json", action="store_true")
     sources.add_argument("--resume", metavar="KEY", help="clear an automatic pause")
+    sources.add_argument(
+        "--failed", metavar="KEY", help="list the source's failing items: backing off, given up"
+    )
     serve = sub.add_parser("serve", help="run the read API (HTTP, OpenAPI at /docs)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

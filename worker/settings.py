@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     lease_grace_seconds: int = Field(default=60, ge=0, le=86_400)
     dispatch_interval_seconds: float = Field(default=60.0, gt=0, le=86_400)
     pause_after_failures: int = Field(default=10, ge=1)
+    # Failed items (article URLs) of a source (worker/item_state.py): next try after
+    # base × 2^(failures-1), capped; given up (skipped by normal runs) after N failures.
+    item_retry_base_minutes: float = Field(default=10.0, gt=0, le=1440)
+    item_retry_max_hours: float = Field(default=24.0, gt=0, le=168)
+    item_give_up_after: int = Field(default=8, ge=1, le=100)
     watchdog_seconds: float = Field(default=300.0, ge=0, le=86_400)  # 0 turns it off
     log_json: bool = False
     # Long-running commands re-execute themselves under jemalloc when it is installed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select, text
@@ -15,12 +15,14 @@ from worker.api.deps import AdminScope, ReadScope, RuntimeDep, SessionDep
 from worker.context import utcnow
 from worker.db.engine import transaction
 from worker.db.models import Event, ReingestRequest, Source
+from worker.item_state import ItemStateName, failed_items, item_counts, source_item_counts
 from worker.notify.relay import event_message, sequence_pending
 from worker.requests import describe, submit_request
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["operations"])
 MAX_CHANGES = 1000
+MAX_ITEMS = 1000
 
 
 def _iso(value: Any) -> str | None:
@@ -50,8 +52,10 @@ def changes(
 
 @router.get("/sources", dependencies=[ReadScope])
 def sources(session: SessionDep) -> dict[str, Any]:
-    """Every known source with its health (as `newsworker sources --json`)."""
+    """Every known source with its health (as `newsworker sources --json`), with how many
+    of its items are backing off and how many were given up."""
     rows = session.scalars(select(Source).order_by(Source.key))
+    counts = item_counts(session)
     items = []
     for r in rows:
         state = "paused" if r.paused_reason else ("failing" if r.consecutive_errors else "ok")
@@ -62,8 +66,23 @@ def sources(session: SessionDep) -> dict[str, Any]:
             "consecutive_errors": r.consecutive_errors, "last_error_kind": r.last_error_kind,
             "last_error": r.last_error, "paused_reason": r.paused_reason,
             "next_check_at": _iso(r.next_check_at), "last_counts": r.last_counts,
+            **source_item_counts(counts, r.key),
         })  # fmt: skip
     return {"sources": items}
+
+
+@router.get("/sources/{key}/failed-items", dependencies=[ReadScope])
+def source_failed_items(
+    key: Annotated[str, Path(max_length=100)],
+    session: SessionDep,
+    state: ItemStateName | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_ITEMS)] = 100,
+) -> dict[str, Any]:
+    """The source's failing items (as `newsworker sources --failed KEY --json`): given up
+    first, then backing off by next try; `state=backoff|gave_up` keeps one kind."""
+    if session.get(Source, key) is None:
+        raise HTTPException(404, f"no source {key!r}")
+    return {"source": key, "items": failed_items(session, key, state, limit)}
 
 
 class ReingestBody(BaseModel):
