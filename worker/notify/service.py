@@ -40,7 +40,6 @@ _extra_channels: list[ChannelFactory] = []
 # Extra work each relay pass (webhook sending): built once per run, returns work done.
 PassHook = Callable[[Runtime, NotifyConfig], Callable[[], int]]
 _pass_hooks: list[tuple[str, PassHook]] = []
-Check = Callable[[bool], None]
 HEARTBEAT_SECONDS = 5.0
 
 
@@ -64,9 +63,11 @@ def stream_url(settings: Settings, cfg: NotifyConfig) -> str | None:
     return None
 
 
-def build_channels(rt: Runtime, cfg: NotifyConfig) -> list[tuple[str, Publish, Check | None]]:
+def build_channels(
+    rt: Runtime, cfg: NotifyConfig
+) -> list[tuple[str, Publish, StreamResetCheck | None]]:
     """Every channel as (name, publish, check run before delivering it)."""
-    channels: list[tuple[str, Publish, Check | None]] = []
+    channels: list[tuple[str, Publish, StreamResetCheck | None]] = []
     url = stream_url(rt.settings, cfg)
     if cfg.stream.enabled and url:
         client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
@@ -91,16 +92,20 @@ class RelayLoop:
         self.channels: list[str] = []
         self._last_beat = float("-inf")
 
-    def _step(self, name: str, work: Callable[[], int], before: Check | None = None) -> Step:
+    def _step(
+        self, name: str, work: Callable[[], int], before: Callable[[bool], None] | None = None
+    ) -> Step:
         return Step(name, work, Backoff(self.rt.settings.relay_retry_max_seconds), before)
 
     def _build(self) -> int:
         channels = build_channels(self.rt, self.cfg)
         hooks = [(name, hook(self.rt, self.cfg)) for name, hook in _pass_hooks]
-        self.steps = [
-            self._step(name, partial(drain_channel, self.rt.sessions, name, publish), check)
-            for name, publish, check in channels
-        ] + [self._step(name, work) for name, work in hooks]
+        self.steps = []
+        for name, publish, check in channels:
+            deliver = partial(drain_channel, self.rt.sessions, name, publish)
+            work = deliver if check is None else check.guarded(deliver)
+            self.steps.append(self._step(name, work, check))
+        self.steps += [self._step(name, work) for name, work in hooks]
         self.channels = [name for name, _, _ in channels]
         return 0
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from worker.notify.config import StreamConfig
 from worker.notify.relay import channel_cursor, rewind_channel
 from worker.notify.resilience import TRANSIENT_ERRORS, Backoff, Outage
-from worker.notify.stream import mark_rewound, reset_point
+from worker.notify.stream import StreamReset, mark_rewound, reset_point
 
 logger = logging.getLogger(__name__)
 RESET_CHECK_SECONDS = 5.0  # how often the stream is checked for a reset (one round trip)
@@ -62,9 +62,11 @@ class Step:
 
 
 class StreamResetCheck:
-    """Every RESET_CHECK_SECONDS, and on the first try after a failure (or at start), ask
-    Redis whether the stream lost entries the channel's cursor counts as published; if
-    it did, rewind the cursor so the outbox republishes them."""
+    """The stream channel's guard against a Redis that lost its data. Called before each
+    delivery (`force` after a failed try or at start, otherwise at most every
+    RESET_CHECK_SECONDS) it asks Redis whether the stream still holds what the channel's
+    cursor counts as published; the publish script asks the same before every batch
+    (StreamReset). Either way the cursor is rewound and the outbox republishes."""
 
     def __init__(
         self,
@@ -78,11 +80,23 @@ class StreamResetCheck:
 
     def __call__(self, force: bool) -> None:
         now = time.monotonic()
-        if not force and now - self._last < RESET_CHECK_SECONDS:
-            return
+        if force or now - self._last >= RESET_CHECK_SECONDS:
+            self.rewind_if_reset()
+            self._last = now
+
+    def guarded(self, deliver: Callable[[], int]) -> Callable[[], int]:
+        def work() -> int:
+            try:
+                return deliver()
+            except StreamReset:
+                self.rewind_if_reset()
+                return 1  # come back at once: the republish follows
+
+        return work
+
+    def rewind_if_reset(self) -> None:
         cursor = channel_cursor(self.sessions, self.channel)
         point = reset_point(self.client, self.cfg, cursor)
-        self._last = now
         if point is None:
             return
         logger.warning(
