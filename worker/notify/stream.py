@@ -35,7 +35,7 @@ if cursor > 0 then
   local handed = redis.call('ZSCORE', KEYS[2], 'handed')
   local published = tonumber(redis.call('ZSCORE', KEYS[2], 'published') or '0')
   if not handed or tonumber(handed) < cursor then return 1 end
-  if published > 0 and redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
+  if published > 0 and redis.call('XLEN', KEYS[1]) == 0 then return 1 end
 end
 for i = 5, #ARGV, 4 do
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*',
@@ -91,19 +91,19 @@ def reset_point(client: redis.Redis[bytes], cfg: StreamConfig, cursor: int) -> i
         return None
     pipe = client.pipeline(transaction=False)
     pipe.zrange(meta_key(cfg), 0, -1, withscores=True)
-    pipe.exists(cfg.key)
-    marks_raw, exists = pipe.execute()
+    pipe.xlen(cfg.key)  # 0 also for a stream a consumer group re-created empty (MKSTREAM)
+    marks_raw, length = pipe.execute()
     marks = {member.decode(): int(score) for member, score in marks_raw}
     oldest_kept = max(0, cursor - cfg.maxlen)  # MAXLEN would trim anything older anyway
     if not marks:
-        if exists:  # a stream written before this record existed: adopt it as it is
+        if length:  # a stream written before this record existed: adopt it as it is
             client.zadd(meta_key(cfg), {"handed": cursor, "published": cursor}, gt=True)
             return None
         return oldest_kept
     handed = marks.get("handed", 0)
     if handed < cursor:  # restored from an older snapshot: lost what came after
         return max(handed, oldest_kept)
-    if marks.get("published", 0) and not exists:  # the stream key itself was deleted
+    if marks.get("published", 0) and not length:  # the stream itself was deleted
         return oldest_kept
     return None
 
