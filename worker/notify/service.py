@@ -82,6 +82,9 @@ def build_channels(
 
 
 class RelayLoop:
+    """One relay: its steps are built by the `setup` step (which needs the database, so
+    it is retried like the others), then every pass runs whatever is due."""
+
     def __init__(self, rt: Runtime, stop: threading.Event, interval: float) -> None:
         self.rt, self.stop, self.interval = rt, stop, interval
         self.cfg = load_notify_config(rt.settings.config_dir)
