@@ -71,6 +71,18 @@ class Settings(BaseSettings):
     worker_max_tasks_per_child: int = Field(default=200, ge=0)
     worker_max_memory_per_child_mb: int = Field(default=1024, ge=0)
     log_level: str = "INFO"
+    # Relay (worker/notify/service.py): after a database or Redis error it waits 0.5 s,
+    # doubling up to this cap, and tries again (it never exits on them).
+    relay_retry_max_seconds: float = Field(default=30.0, ge=0.5, le=3600)
+    # /healthz says "degraded" when the relay's last full pass or the oldest unsequenced
+    # event is older than this, or an active channel is this many events behind.
+    relay_lag_max_seconds: float = Field(default=120.0, gt=0, le=86400)
+    relay_lag_max_events: int = Field(default=10_000, ge=1)
+    # Webhook retries (worker/notify/delivery.py): full-jitter delays doubling from 5 s up
+    # to this cap while an endpoint fails; the endpoint is disabled once its oldest pending
+    # delivery has failed for this long.
+    webhook_retry_max_seconds: float = Field(default=300.0, ge=1, le=86400)
+    webhook_give_up_hours: float = Field(default=24.0, gt=0, le=24 * 30)
     # Read API (`newsworker serve`): bearer tokens "scope:token", comma-separated; scope read
     # (GET) or admin (also POST /reingest). Empty: no auth, and serve binds to loopback only.
     api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -9,13 +9,16 @@ from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Resp
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from worker.api.broker import broker_check, send_request_task
 from worker.api.deps import AdminScope, ReadScope, RuntimeDep, SessionDep
+from worker.bootstrap import Runtime
 from worker.context import utcnow
 from worker.db.engine import transaction
 from worker.db.models import Event, ReingestRequest, Source
 from worker.item_state import ItemStateName, failed_items, item_counts, source_item_counts
+from worker.notify.lag import read_lag
 from worker.notify.relay import event_message, sequence_pending
 from worker.requests import describe, submit_request
 
@@ -151,7 +154,8 @@ def get_request(request_id: int, session: SessionDep) -> dict[str, Any]:
 @router.get("/healthz")
 def healthz(runtime: RuntimeDep) -> JSONResponse:
     """200 when the database and the broker answer, 503 with the failing part otherwise.
-    Unauthenticated (container health checks); says nothing beyond ok/error."""
+    Unauthenticated (container health checks): the checks say ok/error and give the
+    relay's lag as numbers; a relay behind makes `status` "degraded", still 200."""
     checks: dict[str, dict[str, Any]] = {}
     try:
         with runtime.engine.connect() as conn:
@@ -161,4 +165,28 @@ def healthz(runtime: RuntimeDep) -> JSONResponse:
         checks["database"] = {"ok": False, "error": type(exc).__name__}
     checks["broker"] = broker_check(runtime.settings)
     ok = all(c["ok"] for c in checks.values())
-    return JSONResponse({"ok": ok, "checks": checks}, status_code=200 if ok else 503)
+    if checks["database"]["ok"]:
+        checks["relay"] = _relay_check(runtime)
+    status = "error" if not ok else ("ok" if checks.get("relay", {}).get("ok") else "degraded")
+    body = {"ok": ok, "status": status, "checks": checks}
+    return JSONResponse(body, status_code=200 if ok else 503)
+
+
+def _relay_check(runtime: Runtime) -> dict[str, Any]:
+    """The relay's lag (worker/notify/lag.py) against the NEWSWORKER_RELAY_LAG_* limits."""
+    settings = runtime.settings
+    try:
+        with runtime.sessions() as session:
+            lag = read_lag(session, utcnow())
+    except SQLAlchemyError as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    problems = lag.problems(settings.relay_lag_max_seconds, settings.relay_lag_max_events)
+    return {
+        "ok": not problems,
+        "degraded": problems,
+        "unsequenced_events": lag.unsequenced,
+        "oldest_unsequenced_age_seconds": lag.oldest_unsequenced_age,
+        "heartbeat_age_seconds": lag.heartbeat_age,
+        "max_channel_lag_events": lag.max_lag,
+        "head_seq": lag.head_seq,
+    }
