@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -267,6 +267,8 @@ def _cursor_fields(token: str) -> Cursor:
         raise ValueError("too long")
     padded = token + "=" * (-len(token) % 4)
     field, value, last_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    if field not in get_args(SortField):
+        raise ValueError("unknown sort field")
     if value is None:
         return Cursor(field, None, checked_id(last_id))
     if not isinstance(value, str):

@@ -10,8 +10,11 @@ once, with the error's class, without a traceback.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 
@@ -40,6 +43,24 @@ def _error_class(exc: BaseException) -> str:
 
 async def query_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": str(exc)}, status_code=422)
+
+
+def _encodable(value: Any) -> Any:
+    """JSON data whose strings UTF-8 can encode (an unpaired surrogate becomes "?")."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_encodable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encodable(v) for k, v in value.items()}
+    return value
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's 422, whose `input` echoes the value: one holding an unpaired surrogate
+    (a JSON body can spell "\\ud800") could not be encoded and turned into a 500."""
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": _encodable(jsonable_encoder(exc.errors()))}, status_code=422)
 
 
 async def database_unavailable(request: Request, exc: Exception) -> Response:
@@ -74,6 +95,7 @@ async def data_error(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(QueryError, query_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(sa_exc.OperationalError, database_unavailable)
     app.add_exception_handler(sa_exc.InterfaceError, database_unavailable)
     app.add_exception_handler(sa_exc.TimeoutError, pool_exhausted)

@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 
 from worker.api.broker import broker_check, send_request_task
 from worker.api.deps import AdminScope, ReadScope, RuntimeDep, SessionDep
+from worker.api.handlers import RETRY_DOWN
 from worker.bounds import Id, Seq, Storable, StoredText
 from worker.context import utcnow
 from worker.db.engine import transaction
@@ -143,4 +144,7 @@ def healthz(runtime: RuntimeDep) -> JSONResponse:
         checks["database"] = {"ok": False, "error": type(exc).__name__}
     checks["broker"] = broker_check(runtime.settings)
     ok = all(c["ok"] for c in checks.values())
-    return JSONResponse({"ok": ok, "checks": checks}, status_code=200 if ok else 503)
+    if ok:
+        return JSONResponse({"ok": ok, "checks": checks})
+    headers = {"Retry-After": str(RETRY_DOWN)}
+    return JSONResponse({"ok": ok, "checks": checks}, status_code=503, headers=headers)

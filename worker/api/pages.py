@@ -66,7 +66,8 @@ def _errors(exc: ValidationError) -> list[str]:
 @router.get("/articles", response_class=HTMLResponse)
 def articles(request: Request, session: SessionDep) -> HTMLResponse:
     params = dict(request.query_params)
-    form = {name: params.get(name, "") for name in page_data.FILTER_FIELDS}
+    # The form shows what was asked, less NULs (refused below, and not HTML text).
+    form = {name: params.get(name, "").replace("\x00", "") for name in page_data.FILTER_FIELDS}
     try:
         page = page_data.search(session, params)
     except ValidationError as exc:
