@@ -1,7 +1,8 @@
 """A private PostgreSQL server for tests that stop the database: initdb into a temporary
 folder, its own free loopback port and socket folder, started and stopped by the test
 (never the shared server of .ci/services.sh). Run as the postgres user when the tests
-run as root, like .ci/services.sh."""
+run as root, like .ci/services.sh; so the folder is a fresh one under the system temp
+directory (pytest's tmp_path is private to root), removed by close()."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 
@@ -28,14 +30,13 @@ def _free_port() -> int:
 class PrivatePostgres:
     """initdb on creation; start() / stop() as often as the test needs; close() at the end."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.data = folder / "data"
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="nw-private-pg-"))
+        self.data = self.folder / "data"
         self.port = _free_port()
         self.bin = _pg_bin()
-        folder.mkdir(parents=True, exist_ok=True)
         if os.getuid() == 0:
-            shutil.chown(folder, "postgres")
+            shutil.chown(self.folder, "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E",
                   "UTF8", "--locale=C.UTF-8")  # fmt: skip
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
@@ -44,7 +45,9 @@ class PrivatePostgres:
         cmd = [str(self.bin / tool), *args]
         if os.getuid() == 0:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{tool} failed ({done.returncode}): {done.stderr or done.stdout}")
 
     def start(self) -> None:
         options = (f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off "
@@ -56,5 +59,8 @@ class PrivatePostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def close(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            self.stop()
+        try:
+            if (self.data / "postmaster.pid").exists():
+                self.stop()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
