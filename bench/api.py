@@ -11,6 +11,7 @@ text, facets, story/case ids) and loaded with COPY, then ANALYZE.
 
     python bench/api.py [--records 100000] [--requests 200] [--seconds 10] [--keep]
     python bench/api.py --flood [--clients 200] [--seconds 60] [--workers 1] [--no-wait]
+                        [--keep | --db URL]
 
 The server gets this environment's NEWSWORKER_API_* settings (defaults otherwise).
 """
@@ -268,12 +269,24 @@ def flood(base: str, client: httpx.Client, args: argparse.Namespace) -> None:
         print(line)
 
 
+@contextmanager
+def _loaded(args: argparse.Namespace) -> Iterator[str]:
+    """A database loaded with --records rows, or the one --db names (from --keep)."""
+    if args.db:
+        yield args.db
+        return
+    with database(service_pg(), args.keep) as url:
+        print(f"loaded {args.records} records in {load(url, args.records):.1f} s (COPY)")
+        yield url
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seconds", type=float, help="throughput: 10; flood: 60")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--db", help="use this loaded database (kept by --keep), no load")
     parser.add_argument("--flood", action="store_true", help="the crowd test instead")
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--workers", type=int, default=1, help="serve --workers")
@@ -281,8 +294,7 @@ def main() -> int:
     args = parser.parse_args()
     import tempfile
 
-    with database(service_pg(), args.keep) as url, tempfile.TemporaryDirectory() as tmp:
-        print(f"loaded {args.records} records in {load(url, args.records):.1f} s (COPY)")
+    with _loaded(args) as url, tempfile.TemporaryDirectory() as tmp:
         with (
             Server(url, Path(tmp), args.workers) as base,
             httpx.Client(base_url=base, timeout=30) as client,

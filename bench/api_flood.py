@@ -69,7 +69,7 @@ async def _client(client: httpx.AsyncClient, mix: list[tuple[str, dict[str, Any]
     rng = random.Random(seed)
     async with client:
         while time.perf_counter() < stop:
-            request = DEFAULT if rng.random() < 0.5 else rng.choice(mix)
+            request = DEFAULT if not mix or rng.random() < 0.5 else rng.choice(mix)
             started = time.perf_counter()
             try:
                 response = await client.get(request[0], params=request[1])

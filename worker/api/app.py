@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from worker.api import articles, handlers, metrics, ops, pages
 from worker.api.limits import InFlightLimit, pool_options, size_thread_pool
@@ -22,6 +23,39 @@ from worker.logs import setup_logging
 from worker.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
+
+
+class AccessLog:
+    """One INFO line per request (method, path, status, ms). Plain ASGI: the decorator
+    form (BaseHTTPMiddleware) costs a task group and streams per request, on the event
+    loop that a crowd keeps busy."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not logger.isEnabledFor(logging.INFO):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # an exception escaping the app is answered 500 outside it
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            logger.info(
+                "request",
+                extra={
+                    "method": scope["method"], "path": scope["path"], "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )  # fmt: skip
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
@@ -43,22 +77,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(metrics.router)
     app.include_router(pages.router)
 
-    @app.middleware("http")
-    async def access_log(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        logger.info(
-            "request",
-            extra={
-                "method": request.method, "path": request.url.path,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )  # fmt: skip
-        return response
-
+    app.add_middleware(AccessLog)
     # Added last, so outermost: a refused request costs no routing, logging or database.
     app.add_middleware(
         InFlightLimit, limit=settings.api_concurrency, wait=settings.api_queue_seconds

@@ -8,9 +8,11 @@ ASGI middleware.
 One number sizes all three: at most CONCURRENCY requests are handled at once; each runs
 its sync route on one of CONCURRENCY threads and holds at most one of CONCURRENCY pooled
 connections, so an admitted request never queues for a thread or, while the database
-keeps up, for a connection. A request over the limit waits up to QUEUE_SECONDS for a slot
-and is then answered 503 with Retry-After at once, without touching the database: a crowd
-gets fast refusals instead of 30-second waits that end in 500s.
+keeps up, for a connection. Up to CONCURRENCY more requests wait for a slot, each at most
+QUEUE_SECONDS; any other is answered 503 with Retry-After at once, without touching the
+database. So a crowd gets fast refusals instead of 30-second waits that end in 500s, and
+an admitted request waits behind at most CONCURRENCY others: under a crowd a time limit
+alone would make every admitted request wait nearly QUEUE_SECONDS.
 """
 
 from __future__ import annotations
@@ -49,15 +51,17 @@ def size_thread_pool(settings: Settings) -> None:
 
 
 class InFlightLimit:
-    """At most `limit` HTTP requests inside `app` at once; others wait `wait` seconds for
-    a slot, then get 503 + Retry-After. Refusals are counted and logged at most every
-    LOG_EVERY_SECONDS, so a flood does not turn into a flood of log lines."""
+    """At most `limit` HTTP requests inside `app` at once and `limit` more waiting, each
+    for at most `wait` seconds; the others get 503 + Retry-After. Refusals are counted and
+    logged at most every LOG_EVERY_SECONDS, so a flood does not turn into a flood of log
+    lines."""
 
     def __init__(self, app: ASGIApp, limit: int, wait: float) -> None:
         self.app = app
         self.limit = limit
         self.wait = wait
         self.slots = anyio.Semaphore(limit)
+        self.waiting = 0
         self.refused = 0
         self._logged_refused = 0
         self._logged_at = 0.0
@@ -81,11 +85,16 @@ class InFlightLimit:
             self.slots.acquire_nowait()
             return True
         except anyio.WouldBlock:
-            pass
-        with anyio.move_on_after(self.wait):
-            await self.slots.acquire()
-            return True
-        return False
+            if self.waiting >= self.limit:
+                return False
+        self.waiting += 1
+        try:
+            with anyio.move_on_after(self.wait):
+                await self.slots.acquire()
+                return True
+            return False
+        finally:
+            self.waiting -= 1
 
     def _refuse(self) -> None:
         self.refused += 1
