@@ -294,12 +294,13 @@ def main() -> int:
     args = parser.parse_args()
     import tempfile
 
-    with _loaded(args) as url, tempfile.TemporaryDirectory() as tmp:
-        with (
-            Server(url, Path(tmp), args.workers) as base,
-            httpx.Client(base_url=base, timeout=30) as client,
-        ):
-            (flood if args.flood else sequential)(base, client, args)
+    with (
+        _loaded(args) as url,
+        tempfile.TemporaryDirectory() as tmp,
+        Server(url, Path(tmp), args.workers) as base,
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
+        (flood if args.flood else sequential)(base, client, args)
     return 0
 
 
