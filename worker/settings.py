@@ -86,6 +86,15 @@ class Settings(BaseSettings):
     # Read API (`newsworker serve`): bearer tokens "scope:token", comma-separated; scope read
     # (GET) or admin (also POST /reingest). Empty: no auth, and serve binds to loopback only.
     api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Work in flight per `serve` process (worker/api/limits.py): requests handled at once,
+    # which also sizes its thread pool and its database pool (no overflow); as many more
+    # may wait this long for a slot, others get 503 + Retry-After at once. A request waits
+    # this long for a pooled connection before a 503; on PostgreSQL statements are
+    # cancelled after the statement timeout (503; 0: none).
+    api_concurrency: int = Field(default=8, ge=1, le=1000)
+    api_queue_seconds: float = Field(default=0.5, ge=0, le=60)
+    api_pool_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    api_statement_timeout_seconds: float = Field(default=15.0, ge=0, le=3600)
 
     @field_validator("allowed_networks", mode="before")
     @classmethod

@@ -13,7 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from worker.api.broker import broker_check, send_request_task
 from worker.api.deps import AdminScope, ReadScope, RuntimeDep, SessionDep
+from worker.api.handlers import RETRY_DOWN
 from worker.bootstrap import Runtime
+from worker.bounds import Id, Seq, Storable, StoredText
 from worker.context import utcnow
 from worker.db.engine import transaction
 from worker.db.models import Event, ReingestRequest, Source
@@ -35,9 +37,9 @@ def _iso(value: Any) -> str | None:
 @router.get("/changes", dependencies=[ReadScope])
 def changes(
     runtime: RuntimeDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[Seq, Query()] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_CHANGES)] = 100,
-    type: Annotated[list[str] | None, Query(max_length=20)] = None,
+    type: Annotated[list[StoredText] | None, Query(max_length=20)] = None,
 ) -> dict[str, Any]:
     """Sequenced events after `after`, in seq order: each item is exactly one line of
     `newsworker events --after SEQ`. Sequences pending events first, like the CLI, so the
@@ -93,13 +95,13 @@ class ReingestBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    source: str | None = Field(default=None, min_length=1, max_length=100)
-    since: str | None = Field(default=None, max_length=40)
-    until: str | None = Field(default=None, max_length=40)
+    source: Annotated[str, Field(min_length=1, max_length=100), Storable] | None = None
+    since: Annotated[str, Field(max_length=40), Storable] | None = None
+    until: Annotated[str, Field(max_length=40), Storable] | None = None
     max_pages: int | None = Field(default=None, ge=1, le=1000)
-    url: str | None = Field(default=None, min_length=8, max_length=2000)
+    url: Annotated[str, Field(min_length=8, max_length=2000), Storable] | None = None
     reparse: bool = False
-    parser_version_below: str | None = Field(default=None, max_length=40)
+    parser_version_below: Annotated[str, Field(max_length=40), Storable] | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> ReingestBody:
@@ -126,7 +128,7 @@ def reingest(
     request: Request,
     response: Response,
     runtime: RuntimeDep,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: Annotated[StoredText | None, Header(max_length=200)] = None,
 ) -> dict[str, Any]:
     """Create a re-ingest request (once per Idempotency-Key: a repeat answers 200 with the
     existing request) and hand it to a worker."""
@@ -144,7 +146,7 @@ def reingest(
 
 
 @router.get("/requests/{request_id}", dependencies=[ReadScope])
-def get_request(request_id: int, session: SessionDep) -> dict[str, Any]:
+def get_request(request_id: Id, session: SessionDep) -> dict[str, Any]:
     row = session.get(ReingestRequest, request_id)
     if row is None:
         raise HTTPException(404, f"no request {request_id}")
@@ -169,7 +171,9 @@ def healthz(runtime: RuntimeDep) -> JSONResponse:
         checks["relay"] = _relay_check(runtime)
     status = "error" if not ok else ("ok" if checks.get("relay", {}).get("ok") else "degraded")
     body = {"ok": ok, "status": status, "checks": checks}
-    return JSONResponse(body, status_code=200 if ok else 503)
+    if ok:
+        return JSONResponse(body)
+    return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_DOWN)})
 
 
 def _relay_check(runtime: Runtime) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from worker.db.engine import transaction
@@ -34,9 +35,14 @@ Publish = Callable[[list[Event]], None]
 def _cursor(session: Session, channel: str) -> RelayCursor:
     row = session.get(RelayCursor, channel)
     if row is None:
-        row = RelayCursor(channel=channel, last_seq=0)
-        session.add(row)
-        session.flush()
+        # Inserted with ON CONFLICT DO NOTHING: first callers may race (two GET /changes
+        # on a database no relay has run on yet hit a unique violation, a 500, before).
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else (
+            sqlite.insert)  # fmt: skip
+        session.execute(insert(RelayCursor).values(channel=channel, last_seq=0)
+                        .on_conflict_do_nothing())  # fmt: skip
+        row = session.get(RelayCursor, channel)
+        assert row is not None
     return row
 
 
