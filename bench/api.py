@@ -1,12 +1,19 @@
 """Read API benchmark: 100k synthetic structured records on PostgreSQL (.ci/services.sh),
 `newsworker serve` on loopback, then p50/p99 latency of GET /articles per filter and of
 full-text search (sequential requests), and requests/s of 8 concurrent clients (threads,
-one httpx client each) over the same mix.
+one httpx client each) over the same mix. With --flood: CLIENTS concurrent asyncio clients
+(default 200) for SECONDS (default 60) against `serve --workers N`, counting answers by status
+(only 200 and 503-with-Retry-After are allowed) with the latency of the default /articles
+page, then a check that the server answers normally right after (bench/api_flood.py).
 
 Rows are built in Python (record JSON with a police block, search_text = fold_key of the
 text, facets, story/case ids) and loaded with COPY, then ANALYZE.
 
     python bench/api.py [--records 100000] [--requests 200] [--seconds 10] [--keep]
+    python bench/api.py --flood [--clients 200] [--seconds 60] [--workers 1] [--no-wait]
+                        [--keep | --db URL]
+
+The server gets this environment's NEWSWORKER_API_* settings (defaults otherwise).
 """
 
 from __future__ import annotations
@@ -144,16 +151,18 @@ def database(admin_url: str, keep: bool) -> Iterator[str]:
 class Server:
     """`newsworker serve` in a subprocess on a free loopback port."""
 
-    def __init__(self, db_url: str, tmp: Path) -> None:
+    def __init__(self, db_url: str, tmp: Path, workers: int = 1) -> None:
         import socket
 
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWORKER_")}
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("NEWSWORKER_") or k.startswith("NEWSWORKER_API_")}  # fmt: skip
         env.update(NEWSWORKER_DATABASE_URL=db_url, NEWSWORKER_DATA_DIR=str(tmp),
                    NEWSWORKER_CONFIG_DIR=str(tmp), NEWSWORKER_LOG_LEVEL="WARNING")  # fmt: skip
-        cmd = [sys.executable, "-m", "worker.cli", "serve", "--port", str(self.port)]
+        cmd = [sys.executable, "-m", "worker.cli", "serve", "--port", str(self.port),
+               "--workers", str(workers)]  # fmt: skip
         self.proc = subprocess.Popen(cmd, env=env, cwd=REPO)
         self.base = f"http://127.0.0.1:{self.port}"
 
@@ -233,29 +242,65 @@ def throughput(base: str, mix: list[dict[str, Any]], seconds: float, clients: in
     return sum(done) / seconds
 
 
+def sequential(base: str, client: httpx.Client, args: argparse.Namespace) -> None:
+    cases = scenarios(client)
+    for params in cases.values():  # warm-up
+        latency(client, params, 3)
+    print(f"{'scenario':<24} {'p50 ms':>8} {'p99 ms':>8} {'rows':>5}")
+    for name, params in cases.items():
+        p50, p99, rows = latency(client, params, args.requests)
+        target = 300 if name.startswith("search") else 100
+        flag = "" if p99 < target else f"  OVER {target} ms"
+        print(f"{name:<24} {p50:8.1f} {p99:8.1f} {rows:5d}{flag}")
+    rps = throughput(base, list(cases.values()), args.seconds or 10.0)
+    print(f"8 concurrent clients, mixed scenarios: {rps:.0f} requests/s")
+
+
+def flood(base: str, client: httpx.Client, args: argparse.Namespace) -> None:
+    from bench.api_flood import run
+
+    mix = [("/articles", p) for p in scenarios(client).values() if p]
+    first = client.get("/articles", params={"limit": 5}).json()["items"]
+    mix += [(f"/articles/{item['id']}", {}) for item in first]
+    print(f"flood: {args.clients} clients for {args.seconds or 60:.0f} s, serve --workers "
+          f"{args.workers}, clients {'ignore' if args.no_wait else 'wait'} Retry-After, "
+          f"{os.cpu_count()} cores shared with the clients")  # fmt: skip
+    for line in run(base, mix, args.clients, args.seconds or 60.0, not args.no_wait):
+        print(line)
+
+
+@contextmanager
+def _loaded(args: argparse.Namespace) -> Iterator[str]:
+    """A database loaded with --records rows, or the one --db names (from --keep)."""
+    if args.db:
+        yield args.db
+        return
+    with database(service_pg(), args.keep) as url:
+        print(f"loaded {args.records} records in {load(url, args.records):.1f} s (COPY)")
+        yield url
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, help="throughput: 10; flood: 60")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--db", help="use this loaded database (kept by --keep), no load")
+    parser.add_argument("--flood", action="store_true", help="the crowd test instead")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=1, help="serve --workers")
+    parser.add_argument("--no-wait", action="store_true", help="flood clients skip Retry-After")
     args = parser.parse_args()
     import tempfile
 
-    with database(service_pg(), args.keep) as url, tempfile.TemporaryDirectory() as tmp:
-        print(f"loaded {args.records} records in {load(url, args.records):.1f} s (COPY)")
-        with Server(url, Path(tmp)) as base, httpx.Client(base_url=base, timeout=30) as client:
-            cases = scenarios(client)
-            for params in cases.values():  # warm-up
-                latency(client, params, 3)
-            print(f"{'scenario':<24} {'p50 ms':>8} {'p99 ms':>8} {'rows':>5}")
-            for name, params in cases.items():
-                p50, p99, rows = latency(client, params, args.requests)
-                target = 300 if name.startswith("search") else 100
-                flag = "" if p99 < target else f"  OVER {target} ms"
-                print(f"{name:<24} {p50:8.1f} {p99:8.1f} {rows:5d}{flag}")
-            rps = throughput(base, list(cases.values()), args.seconds)
-            print(f"8 concurrent clients, mixed scenarios: {rps:.0f} requests/s")
+    with (
+        _loaded(args) as url,
+        tempfile.TemporaryDirectory() as tmp,
+        Server(url, Path(tmp), args.workers) as base,
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
+        (flood if args.flood else sequential)(base, client, args)
     return 0
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from worker.db.engine import make_engine, make_session_factory
+from worker.db.engine import PoolOptions, make_engine, make_session_factory
 from worker.db.migrate import upgrade
 from worker.settings import Settings, get_settings
 from worker.sources import SourceLoadResult, load_sources
@@ -23,11 +23,17 @@ class Runtime:
     sessions: sessionmaker[Session]
 
 
-def open_runtime(settings: Settings | None = None, *, migrate: bool | None = None) -> Runtime:
+def open_runtime(
+    settings: Settings | None = None,
+    *,
+    migrate: bool | None = None,
+    pool: PoolOptions | None = None,
+) -> Runtime:
     """Engine and sessions for the configured database. SQLite (the embedded default) is
-    migrated automatically; PostgreSQL only when asked (`newsworker db upgrade`)."""
+    migrated automatically; PostgreSQL only when asked (`newsworker db upgrade`). `pool`
+    bounds the engine's pool (the read API's, worker.api.limits)."""
     settings = settings or get_settings()
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url, pool)
     if migrate is None:
         migrate = engine.dialect.name == "sqlite"
     if migrate:

@@ -81,6 +81,13 @@ def _add_events(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     w.add_argument("--json", action="store_true")
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("must be between 1 and 64")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsworker", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -93,9 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     sources = sub.add_parser("sources", help="show each source's health")
     sources.add_argument("--json", action="store_true")
     sources.add_argument("--resume", metavar="KEY", help="clear an automatic pause")
+    sources.add_argument(
+        "--failed", metavar="KEY", help="list the source's failing items: backing off, given up"
+    )
     serve = sub.add_parser("serve", help="run the read API (HTTP, OpenAPI at /docs)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=_positive, default=1,
+                       help="processes (each with NEWSWORKER_API_CONCURRENCY slots)")  # fmt: skip
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=("upgrade", "current"))
     return parser

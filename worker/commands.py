@@ -22,6 +22,7 @@ from worker.db.migrate import current_revision, upgrade
 from worker.db.models import Source
 from worker.fetch import Fetcher
 from worker.health import resume_source
+from worker.item_state import failed_items, item_counts, source_item_counts
 from worker.pipeline import SourceRunSummary, run_source
 from worker.progress import ProgressLine
 from worker.settings import Settings
@@ -88,10 +89,17 @@ def _report(summary: SourceRunSummary, as_json: bool, progress: ProgressLine | N
         for k in ("discovered", "fetched", "created", "updated", "unchanged", "not_modified",
                   "removed", "failed")
     )  # fmt: skip
+    waiting = ", ".join(
+        f"{k} {getattr(summary, k)}"
+        for k in ("retried", "deferred", "given_up")
+        if getattr(summary, k)
+    )
     state = "ok" if summary.ok else "FAILED"
-    print(f"{summary.source}: {state}: {counts}")
+    print(f"{summary.source}: {state}: {counts}" + (f"; items {waiting}" if waiting else ""))
     for error in summary.discovery_errors:
         print(f"  discovery error: {error}")
+    if not summary.ok and summary.fetched and summary.failed == summary.fetched:
+        print(f"  every article attempted failed: newsworker sources --failed {summary.source}")
 
 
 def _parse_one(path: str, url: str, source: SourceConfig | None) -> dict[str, Any]:
@@ -142,6 +150,7 @@ def _source_rows(settings: Settings) -> list[dict[str, Any]]:
     runtime = open_runtime(settings)
     with runtime.sessions() as session:
         rows = session.scalars(select(Source).order_by(Source.key)).all()
+        items = item_counts(session)
         return [
             {
                 "key": r.key, "name": r.name, "enabled": r.enabled,
@@ -149,7 +158,7 @@ def _source_rows(settings: Settings) -> list[dict[str, Any]]:
                 "consecutive_errors": r.consecutive_errors, "last_error_kind": r.last_error_kind,
                 "last_error": r.last_error, "paused_reason": r.paused_reason,
                 "next_check_at": r.next_check_at.isoformat() if r.next_check_at else None,
-                "last_counts": r.last_counts,
+                "last_counts": r.last_counts, **source_item_counts(items, r.key),
             }
             for r in rows
         ]  # fmt: skip
@@ -162,31 +171,65 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
             resumed = resume_source(session, args.resume)
         print(f"{args.resume}: {'resumed' if resumed else 'was not paused'}")
         return 0
+    if args.failed:
+        return _failed_items(settings, args.failed, args.json)
     loaded = load_configured_sources(settings)
     stored = {row["key"]: row for row in _source_rows(settings)}
     for key in sorted(set(loaded.sources) | set(stored)):
-        row = stored.get(key, {"key": key, "last_success_at": None, "consecutive_errors": 0})
+        row = stored.get(key) or {
+            "key": key, "last_success_at": None, "consecutive_errors": 0,
+            **source_item_counts({}, key),
+        }  # fmt: skip
         row["configured"] = key in loaded.sources
         if args.json:
             print(json.dumps(row, ensure_ascii=False))
         else:
             print(_health_line(row))
     for error in loaded.errors:
-        print(f"config error: {error}")
+        if args.json:  # every line of --json is JSON
+            print(json.dumps({"config_error": str(error), "path": error.path}, ensure_ascii=False))
+        else:
+            print(f"config error: {error}")
+    return 0
+
+
+def _failed_items(settings: Settings, key: str, as_json: bool) -> int:
+    """`sources --failed KEY`: the source's remembered failing items, given up first."""
+    runtime = open_runtime(settings)
+    with runtime.sessions() as session:
+        if session.get(Source, key) is None:
+            print(f"newsworker: unknown source: {key}", file=sys.stderr)
+            return 1
+        items = failed_items(session, key)
+    for item in items:
+        if as_json:
+            print(json.dumps(item, ensure_ascii=False))
+            continue
+        when = item["next_try_at"] if item["state"] == "backoff" else item["gave_up_at"]
+        status = f" {item['last_http_status']}" if item["last_http_status"] else ""
+        print(
+            f"{item['state']:<8} {item['failures']:>3} failures  {when}  "
+            f"[{item['last_stage']}/{item['last_kind']}{status}] {item['url']}"
+        )
     return 0
 
 
 def _health_line(row: dict[str, Any]) -> str:
     state = "ok" if not row.get("consecutive_errors") else f"{row['consecutive_errors']} errors"
-    if row.get("paused_reason"):
+    if not row.get("configured", True):
+        state = "no valid file"  # stored, but its file is gone or broken (see config error)
+    elif row.get("paused_reason"):
         state = f"paused: {row['paused_reason']}"
     last = row.get("last_success_at") or "never"
+    items = ""
+    if row.get("items_backing_off") or row.get("items_given_up"):
+        items = f"  items: {row['items_backing_off']} backing off, {row['items_given_up']} given up"
     error = (
         f"  last error [{row.get('last_error_kind')}]: {row['last_error']}"
         if row.get("last_error")
         else ""
     )
-    return f"{row['key']:<28} {state:<14} last success {last}{error}"
+    return f"{row['key']:<28} {state:<14} last success {last}{items}{error}"
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:

@@ -36,11 +36,26 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             "NEWSWORKER_API_TOKENS is empty: authentication is off, listening on loopback only",
             extra={"host": args.host, "port": args.port},
         )
+    return _run(args, settings)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    """One process serves the app it builds here; with --workers N uvicorn starts N
+    processes that each build theirs from the environment (worker.api.app.app_from_env),
+    each with its own concurrency limit and pool: N x NEWSWORKER_API_CONCURRENCY
+    connections in all."""
     import uvicorn
 
-    from worker.api.app import create_app
+    options = {"host": args.host, "port": args.port, "log_config": None, "access_log": False}
+    logger.info(
+        "serving the read API",
+        extra={"host": args.host, "port": args.port, "workers": args.workers,
+               "concurrency": settings.api_concurrency},
+    )  # fmt: skip
+    if args.workers == 1:
+        from worker.api.app import create_app
 
-    app = create_app(settings)
-    logger.info("serving the read API", extra={"host": args.host, "port": args.port})
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+        uvicorn.run(create_app(settings), **options)
+    else:
+        uvicorn.run("worker.api.app:app_from_env", factory=True, workers=args.workers, **options)
     return 0

@@ -17,25 +17,34 @@ from worker.db.engine import transaction
 from worker.db.models import Event
 from worker.notify import webhooks  # noqa: F401  (registers the webhook channel and sender)
 from worker.notify.admin import endpoint_stats, redeliver
+from worker.notify.config import load_notify_config
 from worker.notify.relay import event_message, sequence_pending
-from worker.notify.service import run_relay
+from worker.notify.service import run_supervised
 from worker.settings import Settings
 
 
 def cmd_relay(args: argparse.Namespace, settings: Settings) -> int:
+    """Runs until SIGTERM/SIGINT: database and Redis outages are waited out, anything
+    else is logged and the loop restarted. A bad notify.toml still stops it at start."""
+    load_notify_config(settings.config_dir)
     runtime = open_runtime(settings)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    run_relay(runtime, stop, interval=args.interval)
+    run_supervised(runtime, stop, interval=args.interval)
     return 0
 
 
 def start_relay_thread(settings: Settings) -> threading.Event:
-    """For `newsworker run`: the relay beside the embedded worker, stopped with it."""
+    """For `newsworker run`: the supervised relay beside the embedded worker, stopped with
+    it. The thread outlives database and Redis outages and restarts after a crash."""
+    load_notify_config(settings.config_dir)
     runtime = open_runtime(settings)
     stop = threading.Event()
-    threading.Thread(target=run_relay, args=(runtime, stop), daemon=True, name="relay").start()
+    thread = threading.Thread(
+        target=run_supervised, args=(runtime, stop), daemon=True, name="relay"
+    )
+    thread.start()
     return stop
 
 

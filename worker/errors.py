@@ -15,7 +15,9 @@ NewsworkerError
         ├── BlockedAddress     target resolves to a non-global address
         ├── TooManyRedirects   more than the redirect limit, or a loop
         ├── RobotsDisallowed   robots.txt forbids the URL for our user agent
-        ├── BadURL             unparseable URL or Location header
+        ├── BadURL             unparseable URL
+        ├── BadResponse        malformed answer: headers over the size limit, a bad
+        │                      Location, a status line or header HTTP cannot parse
         └── BadContent         wrong content type / undecodable body / unknown encoding
 Parsing errors live in scrapers.errors (ScrapeError tree).
 """
@@ -113,6 +115,12 @@ class RobotsDisallowed(PermanentFetchError):
 
 class BadURL(PermanentFetchError):
     kind = "bad_url"
+
+
+class BadResponse(PermanentFetchError):
+    """The server answered, but not with something HTTP lets us use (retrying repeats it)."""
+
+    kind = "bad_response"
 
 
 class BadContent(PermanentFetchError):

@@ -4,6 +4,11 @@ Rows are the public record plus storage fields, the shape `schema/record.schema.
 describes (its `$id` is RECORD_SCHEMA_ID). Filters are the read API's (worker.query);
 rows come oldest id first through a server-side cursor (yield_per), so memory does not
 grow with the number of records.
+
+CSV is opened in spreadsheets, so a text cell that a spreadsheet would read as a formula
+(first character `= + - @`, tab or carriage return; OWASP "CSV injection") gets a leading
+`'`. Only text taken from pages is touched; numbers we write ourselves (id, revision,
+story_id, case_id) are not. JSON lines and Parquet keep every value as stored.
 """
 
 from __future__ import annotations
@@ -32,6 +37,14 @@ CSV_FIELDS = (
     "published_at", "updated_at", "authors", "section", "tags", "text",
     "first_seen_at", "fetched_at", "story_id", "case_id", "genre", "topics",
 )  # fmt: skip
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(text: str) -> str:
+    """`text` as a spreadsheet shows it as text: a formula-starting cell gets a leading '."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 # The columns an export row needs (not search_text and other index data): plain tuples
@@ -78,6 +91,13 @@ def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
 
 def csv_value(row: dict[str, Any], name: str) -> str:
     """The CSV cell of one field (also what a CSV round trip compares against)."""
+    value = row.get(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # our own numbers (ids, counts): never a formula, never prefixed
+    return csv_safe(_csv_text(row, name))
+
+
+def _csv_text(row: dict[str, Any], name: str) -> str:
     police = row.get("police") or {}
     if name == "text":
         return "\n\n".join(row.get("paragraphs") or [])

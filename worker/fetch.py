@@ -20,20 +20,15 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from scrapers.encoding import DecodedText, decode_html
 from worker import netguard
-from worker.errors import (
-    BadURL,
-    BodyTooLarge,
-    ConnectError,
-    FetchTimeout,
-    TooManyRedirects,
-)
-from worker.fetch_body import read_capped
+from worker.errors import BadResponse, BadURL, BodyTooLarge, FetchTimeout, TooManyRedirects
+from worker.fetch_body import read_capped, read_prefix
+from worker.fetch_response import MalformedResponse, classify, redirect_target, response_hook
 from worker.fetch_status import parse_retry_after, raise_for_status
 from worker.robots import ROBOTS_MAX_BYTES, RobotsCache
 from worker.settings import Settings
@@ -58,6 +53,7 @@ class FetchedPage:
     content_hash: str | None  # sha256 hex of body; None on 304
     elapsed_seconds: float
     redirects: tuple[str, ...] = ()  # every URL we were sent to, in order
+    truncated: bool = False  # body cut at the cap (only when asked for a prefix)
 
     @property
     def not_modified(self) -> bool:
@@ -101,6 +97,7 @@ class Fetcher:
             follow_redirects=False,
             trust_env=False,  # an env proxy would bypass the address checks
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            event_hooks={"response": [response_hook]},
         )
         self.robots = RobotsCache(settings.user_agent, self._fetch_robots, monotonic)
 
@@ -144,13 +141,14 @@ class Fetcher:
         deadline: float,
         *,
         robots: bool,
+        truncate: bool = False,
     ) -> FetchedPage:
         started = deadline - self.settings.fetch_timeout_seconds
         current, seen = url, {url}
         redirects: list[str] = []
         while True:
             self._check_target(current, robots=robots)
-            hop = self._request(current, headers, cap, min_delay, deadline)
+            hop = self._request(current, headers, cap, min_delay, deadline, truncate=truncate)
             if hop.page is not None:
                 return _finish(hop.page, url, tuple(redirects), started)
             assert hop.location is not None
@@ -172,32 +170,44 @@ class Fetcher:
         if robots and self.settings.respect_robots:
             self.robots.check(url)
 
-    def _fetch_robots(self, robots_url: str) -> bytes:
+    def _fetch_robots(self, robots_url: str) -> tuple[bytes, bool]:
+        """robots.txt: its first ROBOTS_MAX_BYTES, and whether it went on (RFC 9309 §2.5)."""
         deadline = time.monotonic() + self.settings.fetch_timeout_seconds
-        page = self._follow(robots_url, {}, ROBOTS_MAX_BYTES, 0.0, deadline, robots=False)
-        return page.body
+        page = self._follow(
+            robots_url, {}, ROBOTS_MAX_BYTES, 0.0, deadline, robots=False, truncate=True
+        )
+        return page.body, page.truncated
 
     def _request(
-        self, url: str, headers: Mapping[str, str], cap: int, min_delay: float, deadline: float
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        cap: int,
+        min_delay: float,
+        deadline: float,
+        *,
+        truncate: bool,
     ) -> _Hop:
         self._wait_politely(url, min_delay)
         try:
             with total_deadline(deadline), self._classified(url, deadline):
                 timeout = _timeout(self.settings, deadline)
                 with self._client.stream("GET", url, headers=headers, timeout=timeout) as resp:
-                    return self._handle(url, resp, cap, deadline)
+                    return self._handle(url, resp, cap, deadline, truncate=truncate)
         finally:
             self._last_request[_host_key(url)] = self._monotonic()
 
-    def _handle(self, url: str, resp: httpx.Response, cap: int, deadline: float) -> _Hop:
+    def _handle(
+        self, url: str, resp: httpx.Response, cap: int, deadline: float, *, truncate: bool
+    ) -> _Hop:
         status = resp.status_code
         if status in REDIRECT_STATUSES and "location" in resp.headers:
-            return _Hop(_redirect_target(url, resp.headers["location"]), None)
+            return _Hop(redirect_target(url, resp.headers["location"]), None)
         if status == 304:
             return _Hop(None, _page(url, resp, b""))
         raise_for_status(url, status, resp.headers.get("retry-after"))
         length = resp.headers.get("content-length", "")
-        if length.isdigit() and int(length) > cap:
+        if not truncate and length.isdigit() and int(length) > cap:
             raise BodyTooLarge(url, f"Content-Length {length} exceeds {cap} bytes")
 
         def check() -> None:
@@ -205,8 +215,11 @@ class Fetcher:
                 raise FetchTimeout(url, "total deadline exceeded while reading the body")
 
         encoding = resp.headers.get("content-encoding")
-        body = read_capped(url, resp.iter_raw(CHUNK_SIZE), encoding, cap, check)
-        return _Hop(None, _page(url, resp, body))
+        chunks = resp.iter_raw(CHUNK_SIZE)
+        if not truncate:
+            return _Hop(None, _page(url, resp, read_capped(url, chunks, encoding, cap, check)))
+        body, cut = read_prefix(url, chunks, encoding, cap, check)
+        return _Hop(None, replace(_page(url, resp, body), truncated=cut))
 
     @contextmanager
     def _classified(self, url: str, deadline: float) -> Iterator[None]:
@@ -217,10 +230,10 @@ class Fetcher:
             raise FetchTimeout(url, f"timed out ({type(exc).__name__})") from exc
         except httpx.InvalidURL as exc:
             raise BadURL(url, str(exc)) from exc
+        except MalformedResponse as exc:
+            raise BadResponse(url, exc.reason) from exc
         except httpx.TransportError as exc:
-            if time.monotonic() >= deadline:
-                raise FetchTimeout(url, "total deadline exceeded") from exc
-            raise ConnectError(url, f"{type(exc).__name__}: {exc}") from exc
+            raise classify(url, exc, deadline) from exc
 
     def _wait_politely(self, url: str, min_delay: float) -> None:
         if not self.settings.politeness or min_delay <= 0:
@@ -255,14 +268,6 @@ def _timeout(settings: Settings, deadline: float) -> httpx.Timeout:
 def _host_key(url: str) -> str:
     """Politeness is per host name: two ports of one host are still one server."""
     return (urlsplit(url).hostname or "").lower()
-
-
-def _redirect_target(url: str, location: str) -> str:
-    try:
-        target = urljoin(url, location.strip())
-    except ValueError as exc:
-        raise BadURL(url, f"bad Location header {location!r}") from exc
-    return target.split("#", 1)[0]
 
 
 def _page(url: str, resp: httpx.Response, body: bytes) -> FetchedPage:

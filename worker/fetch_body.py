@@ -1,7 +1,8 @@
 """Fetch stage, body: raw (possibly compressed) chunks → the decompressed body, capped.
 
 In:  an iterator of raw chunks, the Content-Encoding, a byte cap, a deadline check.
-Out: bytes no longer than the cap, or BodyTooLarge / BadContent / FetchTimeout.
+Out: bytes no longer than the cap, or BodyTooLarge / BadContent / FetchTimeout
+     (`read_prefix`: the first cap bytes and whether more followed, for robots.txt).
 
 We decompress ourselves with zlib's `max_length`, so a gzip bomb never inflates more than
 cap + one chunk into memory; httpx's own decoders would inflate each chunk unbounded.
@@ -69,14 +70,15 @@ def decoder_for(url: str, content_encoding: str | None) -> _Inflater | None:
     return _Inflater(url, coding)
 
 
-def read_capped(
+def _read(
     url: str,
     chunks: Iterable[bytes],
     content_encoding: str | None,
     max_bytes: int,
     check_deadline: Callable[[], None],
-) -> bytes:
-    """Join the decoded body; BodyTooLarge as soon as it would exceed `max_bytes`."""
+) -> tuple[list[bytes], int]:
+    """Decoded pieces and their size; reading stops once the size passes `max_bytes`
+    (by at most one byte: the byte that proves the body is larger)."""
     inflater = decoder_for(url, content_encoding)
     parts: list[bytes] = []
     size = 0
@@ -95,11 +97,36 @@ def read_capped(
             size += len(piece)
             parts.append(piece)
             if size > max_bytes:
-                raise BodyTooLarge(url, f"body exceeds {max_bytes} bytes")
+                return parts, size
     if inflater is not None:
         tail = inflater.finish(max_bytes - size)
         size += len(tail)
         parts.append(tail)
+    return parts, size
+
+
+def read_capped(
+    url: str,
+    chunks: Iterable[bytes],
+    content_encoding: str | None,
+    max_bytes: int,
+    check_deadline: Callable[[], None],
+) -> bytes:
+    """Join the decoded body; BodyTooLarge as soon as it would exceed `max_bytes`."""
+    parts, size = _read(url, chunks, content_encoding, max_bytes, check_deadline)
     if size > max_bytes:
         raise BodyTooLarge(url, f"body exceeds {max_bytes} bytes")
     return b"".join(parts)
+
+
+def read_prefix(
+    url: str,
+    chunks: Iterable[bytes],
+    content_encoding: str | None,
+    max_bytes: int,
+    check_deadline: Callable[[], None],
+) -> tuple[bytes, bool]:
+    """The first `max_bytes` decoded bytes, and whether the body went on past them
+    (the rest is never read)."""
+    parts, size = _read(url, chunks, content_encoding, max_bytes, check_deadline)
+    return b"".join(parts)[:max_bytes], size > max_bytes

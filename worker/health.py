@@ -1,14 +1,17 @@
 """Source health: the sources table row kept in step with the config and each run's result.
 
 Discovery failing on every entry counts as a failed run (consecutive_errors grows, the next
-check backs off); failures of single articles are recorded as failures, not source errors.
+check backs off, the source pauses after PAUSE_AFTER_FAILURES), and so does a run in which
+every article attempted failed; failures of single articles are recorded as failures
+(and item states, worker/item_state.py), not source errors.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +23,7 @@ from worker.notify.events import emit_source_health
 from worker.sources import SourceConfig
 
 MAX_BACKOFF = timedelta(hours=24)
+ARTICLES_FAILED = "articles_failed"  # last_error_kind of a run in which every article failed
 
 
 def resume_source(session: Session, key: str) -> bool:
@@ -65,6 +69,38 @@ def backoff_delay(
     return min(grown, max(MAX_BACKOFF, base)) * (1 + spread)
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleHealth:
+    """How a run's article attempts went. "ok": at least one succeeded; "failed": none
+    did and at least one first attempt failed (`error` says which); "none": nothing was
+    attempted, or only retries of items already failing, which say nothing new."""
+
+    verdict: Literal["ok", "failed", "none"] = "none"
+    error: str | None = None
+
+
+def _in_article_streak(row: Source) -> bool:
+    return row.consecutive_errors > 0 and row.last_error_kind == ARTICLES_FAILED
+
+
+def _note_errors(
+    row: Source,
+    errors: list[tuple[str, Exception]],
+    articles: ArticleHealth,
+    feed_failed: bool,
+    now: datetime,
+) -> None:
+    if errors:
+        url, exc = errors[-1]
+        row.last_error = f"{url}: {exc}".replace("\x00", "\ufffd")  # PostgreSQL text refuses NUL
+        row.last_error_kind = error_kind(exc)
+        row.last_error_at = now
+    if articles.verdict == "failed" and not feed_failed:
+        row.last_error = articles.error
+        row.last_error_kind = ARTICLES_FAILED
+        row.last_error_at = now
+
+
 def record_source_result(
     session: Session,
     source: SourceConfig,
@@ -73,30 +109,50 @@ def record_source_result(
     now: datetime,
     *,
     pause_after: int = 10,
+    articles: ArticleHealth = ArticleHealth(),
     failed: bool | None = None,
 ) -> None:
-    """`failed`: the run failed as a whole (None: when every discover entry failed)."""
+    """A run failed when discovery failed on every entry, or when every article it
+    attempted failed. A run that attempted nothing new (no article, or only retries that
+    failed again) neither ends nor extends a streak of article failures. `failed`: the run
+    failed as a whole whatever the entries say (discovery or planning raised), with
+    `errors` saying why."""
     row = sync_source(session, source)
-    was_failing = row.consecutive_errors > 0
     row.last_run_at = now
     row.last_counts = counts
-    if failed is None:
-        failed = bool(errors) and len(errors) >= len(source.discover)
-    if errors:
-        url, exc = errors[-1]
-        row.last_error = f"{url}: {exc}".replace("\x00", "\ufffd")  # PostgreSQL text refuses NUL
-        row.last_error_kind = error_kind(exc)
-        row.last_error_at = now
-    if not failed:
-        if was_failing:
-            emit_source_health(
-                session, source.key, False, now, {"after_errors": row.consecutive_errors}
-            )
-        row.consecutive_errors = 0
-        row.last_success_at = now
-        row.next_check_at = now + backoff_delay(source, 0)
+    feed_failed = bool(errors) and len(errors) >= len(source.discover)
+    if failed is not None:
+        feed_failed = failed
+    if not feed_failed and articles.verdict == "none" and _in_article_streak(row):
+        row.next_check_at = now + backoff_delay(source, row.consecutive_errors)
         return
-    if not was_failing:
+    _note_errors(row, errors, articles, feed_failed, now)
+    if feed_failed or articles.verdict == "failed":
+        _failed(session, source, row, errors, now, pause_after=pause_after)
+    else:
+        _succeeded(session, source, row, now)
+
+
+def _succeeded(session: Session, source: SourceConfig, row: Source, now: datetime) -> None:
+    if row.consecutive_errors > 0:
+        emit_source_health(
+            session, source.key, False, now, {"after_errors": row.consecutive_errors}
+        )
+    row.consecutive_errors = 0
+    row.last_success_at = now
+    row.next_check_at = now + backoff_delay(source, 0)
+
+
+def _failed(
+    session: Session,
+    source: SourceConfig,
+    row: Source,
+    errors: list[tuple[str, Exception]],
+    now: datetime,
+    *,
+    pause_after: int,
+) -> None:
+    if row.consecutive_errors == 0:
         detail = {"error": row.last_error, "error_kind": row.last_error_kind}
         emit_source_health(session, source.key, True, now, detail)
     row.consecutive_errors += 1

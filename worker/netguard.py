@@ -4,7 +4,10 @@ Only http/https URLs whose host resolves exclusively to global unicast addresses
 unless the address sits in an explicitly allowed network or private networks are
 allowed (NEWSWORKER_ALLOW_PRIVATE_NETWORKS). `GuardedBackend` repeats the check at
 connect time, on the very address it connects to, so DNS rebinding between the check
-and the connection cannot reach an internal host.
+and the connection cannot reach an internal host. IPv6 forms that carry an IPv4 address
+(IPv4-mapped and -compatible, NAT64 64:ff9b::/96, 6to4 2002::/16, Teredo) are judged as
+that IPv4; site-local fec0::/10 and the local-use NAT64 prefix 64:ff9b:1::/48 count as
+private, on every Python version (the standard library's tables differ between them).
 """
 
 from __future__ import annotations
@@ -34,11 +37,37 @@ def parse_networks(cidrs: Iterable[str]) -> tuple[IPNetwork, ...]:
     return tuple(ipaddress.ip_network(c.strip(), strict=False) for c in cidrs if c.strip())
 
 
-def _unmap(ip: IPAddress) -> IPAddress:
-    """IPv4-mapped (::ffff:a.b.c.d) and 6to4/NAT64-free forms judged as the IPv4 inside."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    return ip
+# IPv6 forms that carry an IPv4 address and reach it (RFC 4291 §2.5.5, 3056, 6052, 4380).
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated; :: and ::1 are excluded
+NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
+# Not globally reachable, whatever this Python's tables say (they changed in 3.11.10,
+# 3.12.4 and 3.13): deprecated site-local, the local-use NAT64 prefix (RFC 8215; its IPv4
+# position depends on the operator's prefix length), the IPv6 documentation range of RFC 9637.
+NON_GLOBAL_V6 = tuple(
+    ipaddress.IPv6Network(n) for n in ("fec0::/10", "64:ff9b:1::/48", "3fff::/20")
+)
+BROADCAST = ipaddress.IPv4Address("255.255.255.255")
+
+
+def embedded_ipv4(ip: IPAddress) -> tuple[ipaddress.IPv4Address, ...]:
+    """The IPv4 addresses an IPv6 address stands for: IPv4-mapped, IPv4-compatible, NAT64
+    (64:ff9b::/96) and 6to4 (2002::/16) carry one, Teredo (2001::/32) its server and its
+    (de-obfuscated) client. Empty for every other address."""
+    if isinstance(ip, ipaddress.IPv4Address):
+        return ()
+    if ip.ipv4_mapped is not None:
+        return (ip.ipv4_mapped,)
+    if ip in NAT64_WELL_KNOWN or (ip in IPV4_COMPATIBLE and int(ip) > 1):
+        return (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF),)
+    if ip.sixtofour is not None:
+        return (ip.sixtofour,)
+    if ip.teredo is not None:
+        return ip.teredo
+    return ()
+
+
+def _in_networks(addr: IPAddress, networks: Iterable[IPNetwork]) -> bool:
+    return any(addr.version == net.version and addr in net for net in networks)
 
 
 def is_allowed_address(
@@ -48,20 +77,22 @@ def is_allowed_address(
 ) -> bool:
     """True when we may connect to `ip`.
 
-    Explicitly allowed networks always pass. Unspecified (0.0.0.0, ::), multicast and
-    broadcast never pass otherwise. Everything else must be globally routable, unless
-    `allow_private` (loopback, RFC 1918, link-local, ULA ... then pass too).
+    Explicitly allowed networks always pass. An IPv6 address carrying IPv4 addresses
+    (`embedded_ipv4`) passes only when each of them would. Unspecified (0.0.0.0, ::),
+    multicast and broadcast never pass otherwise. Everything else must be globally
+    routable, unless `allow_private` (loopback, RFC 1918, link-local, ULA ... then pass too).
     """
-    addr = _unmap(ipaddress.ip_address(ip) if isinstance(ip, str) else ip)
-    if any(addr.version == net.version and addr in net for net in allowed):
+    addr = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
+    if _in_networks(addr, allowed):
         return True
-    if addr.is_unspecified or addr.is_multicast:
-        return False
-    if addr == ipaddress.IPv4Address("255.255.255.255"):
+    inner = embedded_ipv4(addr)
+    if inner:
+        return all(is_allowed_address(v4, allowed, allow_private) for v4 in inner)
+    if addr.is_unspecified or addr.is_multicast or addr == BROADCAST:
         return False
     if allow_private:
         return True
-    return addr.is_global and not addr.is_reserved
+    return addr.is_global and not addr.is_reserved and not _in_networks(addr, NON_GLOBAL_V6)
 
 
 def resolve(host: str, port: int, resolver: Resolver = socket.getaddrinfo) -> list[IPAddress]:

@@ -15,9 +15,9 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from scrapers.text import fold_key
+from worker.bounds import Id, Storable, StoredText, checked_id
 from worker.db.models import Article, ArticleFacet, Source
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -47,8 +48,21 @@ MAX_FILTERS = 10
 MAX_PERSON_TOKENS = 6
 
 
+MAX_CURSOR = 200
+
+
 class QueryError(ValueError):
-    """A bad filter or cursor (the API answers 400)."""
+    """A bad filter or cursor (the API answers 422)."""
+
+
+def in_utc_range(value: datetime) -> datetime:
+    """An aware time that has a UTC equivalent (ValueError otherwise, e.g. year 1 at +14:00
+    or 9999-12-31 at -14:00, which the database layer's UTC conversion would overflow)."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("time is out of range once in UTC") from exc
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,29 +91,31 @@ class ArticleFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    source: list[str] = Field(default_factory=list, max_length=MAX_SOURCES)
-    province: str | None = Field(default=None, min_length=1, max_length=100)
-    outlet_type: str | None = Field(default=None, min_length=1, max_length=40)
+    source: list[StoredText] = Field(default_factory=list, max_length=MAX_SOURCES)
+    province: Annotated[str, Field(min_length=1, max_length=100), Storable] | None = None
+    outlet_type: Annotated[str, Field(min_length=1, max_length=40), Storable] | None = None
     since: datetime | None = None
     until: datetime | None = None
     time_field: SortField = "published_at"
-    topic: str | None = Field(default=None, min_length=1, max_length=100)
-    genre: str | None = Field(default=None, min_length=1, max_length=40)
+    topic: Annotated[str, Field(min_length=1, max_length=100), Storable] | None = None
+    genre: Annotated[str, Field(min_length=1, max_length=40), Storable] | None = None
     crime_article: str | None = Field(default=None, pattern=r"^\d{1,4}[a-z]?$")
-    person: str | None = Field(default=None, min_length=1, max_length=100)
-    q: str | None = Field(default=None, min_length=1, max_length=MAX_Q)
-    story_id: int | None = Field(default=None, ge=1)
-    case_id: int | None = Field(default=None, ge=1)
+    person: Annotated[str, Field(min_length=1, max_length=100), Storable] | None = None
+    q: Annotated[str, Field(min_length=1, max_length=MAX_Q), Storable] | None = None
+    story_id: Id | None = None
+    case_id: Id | None = None
     status: Literal["active", "removed"] | None = None
     is_police_affairs: bool | None = None
 
     @field_validator("since", "until")
     @classmethod
     def _zone(cls, value: datetime | None) -> datetime | None:
-        """Times without an offset are Vietnamese time (as in the CLI)."""
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=VN)
-        return value
+        """Times without an offset are Vietnamese time (as in the CLI); stored times are
+        UTC, so the time must have one (0001-01-01T00:00+14:00 has none)."""
+        if value is None:
+            return None
+        value = value.replace(tzinfo=VN) if value.tzinfo is None else value
+        return in_utc_range(value)
 
     @field_validator("q", "person")
     @classmethod
@@ -246,15 +262,30 @@ def encode_cursor(cursor: Cursor) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+def _cursor_fields(token: str) -> Cursor:
+    if len(token) > MAX_CURSOR:
+        raise ValueError("too long")
+    padded = token + "=" * (-len(token) % 4)
+    field, value, last_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    if field not in get_args(SortField):
+        raise ValueError("unknown sort field")
+    if value is None:
+        return Cursor(field, None, checked_id(last_id))
+    if not isinstance(value, str):
+        raise ValueError("sort value is not a time")
+    when = datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        raise ValueError("sort value has no offset")
+    return Cursor(field, in_utc_range(when), checked_id(last_id))
+
+
 def decode_cursor(token: str, sort: SortField) -> Cursor:
+    """The cursor a page gave, or QueryError for anything this server could not have
+    issued (bad base64 or JSON, wrong shape, an id out of the columns' range)."""
     try:
-        padded = token + "=" * (-len(token) % 4)
-        field, value, last_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        cursor = Cursor(field, datetime.fromisoformat(value) if value else None, int(last_id))
+        cursor = _cursor_fields(token)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
         raise QueryError("cursor is not one this server issued") from exc
-    if cursor.value is not None and cursor.value.tzinfo is None:
-        raise QueryError("cursor is not one this server issued")
     if cursor.sort != sort:
         raise QueryError(f"cursor was issued for sort={cursor.sort}, not sort={sort}")
     return cursor

@@ -1,7 +1,9 @@
 """Manual re-ingest: one source over a date window (backfill), or one URL now.
 
 Both re-fetch unconditionally (no validators) so whatever changed on the site is stored
-as a revision; unchanged articles stay unchanged.
+as a revision; unchanged articles stay unchanged. They fetch items that scheduled runs
+gave up on too; an item that succeeds is forgotten, one that fails counts one more
+failure (worker/item_state.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from worker.dedup import find_for_item
 from worker.discover import discover_source
 from worker.errors import NewsworkerError
 from worker.health import ensure_source
+from worker.item_state import note_outcome, source_has_states
 from worker.sources import SourceConfig
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -93,8 +96,12 @@ def reingest_source(
         if article_id not in listed:
             jobs[url] = KnownArticle(article_id, None, None, None)
     counts: Counter[str] = Counter()
+    remembered = source_has_states(ctx, source.key)
     for done, (url, known) in enumerate(jobs.items(), start=1):
-        counts[ingest_url(ctx, source, url, known=known)] += 1
+        started = ctx.clock()
+        outcome = ingest_url(ctx, source, url, known=known)
+        note_outcome(ctx, source.key, url, outcome, since=started, remembered=remembered)
+        counts[outcome] += 1
         progress(done, len(jobs))
     return {
         "discovered": len(found.items), "fetched": len(jobs), **counts,
@@ -123,6 +130,8 @@ def reingest_url(
     if source is None:
         raise ReingestError(f"no configured source covers {url}; name one with --source")
     ensure_source(ctx.sessions, source)
-    outcome = ingest_url(ctx, source, url, known=_forced(ctx, FeedItem(url=url)))
+    known, started = _forced(ctx, FeedItem(url=url)), ctx.clock()
+    outcome = ingest_url(ctx, source, url, known=known)
+    note_outcome(ctx, source.key, url, outcome, since=started)
     progress(1, 1)
     return {"source": source.key, "url": url, "outcome": outcome}

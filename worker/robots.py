@@ -1,10 +1,11 @@
 """Fetch stage, robots.txt: URL → may our user agent fetch it? One robots.txt per host, cached.
 
-In:  a URL and a function that fetches a robots.txt URL (status, body) through the fetcher.
+In:  a URL and a function that fetches a robots.txt URL through the fetcher (body, cut?).
 Out: allowed / RobotsDisallowed.
 
 Status rules (RFC 9309, plus the common 401/403 reading):
-- 2xx: parse the body (capped by the caller; a body over the cap allows all, logged);
+- 2xx: parse the body; a body over ROBOTS_MAX_BYTES (512 KiB, RFC 9309 §2.5: at least
+  500 KiB) is parsed up to the cap, its last, cut line dropped, and the rest ignored (logged);
 - 401/403: disallow the whole host;  other 4xx (404/410 ...): allow all;
 - 5xx, timeouts, connection errors: the transient FetchError propagates and nothing is
   cached, so the next fetch tries again. (RFC 9309 says to assume "disallow all" while
@@ -22,14 +23,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-from worker.errors import BodyTooLarge, ClientError, RobotsDisallowed
+from worker.errors import ClientError, RobotsDisallowed
 
 logger = logging.getLogger(__name__)
 
 ROBOTS_TTL_SECONDS = 24 * 3600.0
 ROBOTS_MAX_BYTES = 512 * 1024
 
-RobotsFetch = Callable[[str], bytes]  # robots URL → body; raises FetchError subclasses
+# robots URL → (body up to ROBOTS_MAX_BYTES, whether it went on); raises FetchError subclasses
+RobotsFetch = Callable[[str], tuple[bytes, bool]]
 
 
 @dataclass(slots=True)
@@ -85,14 +87,18 @@ class RobotsCache:
 
     def _load(self, robots: str) -> RobotFileParser:
         try:
-            body = self._fetch(robots)
+            body, truncated = self._fetch(robots)
         except ClientError as exc:
             if exc.status in (401, 403):
                 logger.info("robots forbidden", extra={"url": robots, "status": exc.status})
                 return _parser_from(DISALLOW_ALL)
             return _parser_from(ALLOW_ALL)
-        except BodyTooLarge:
-            logger.warning("robots.txt too large, allowing all", extra={"url": robots})
-            return _parser_from(ALLOW_ALL)
+        if truncated:
+            logger.warning(
+                "robots.txt over the cap, parsed up to it",
+                extra={"url": robots, "max_bytes": ROBOTS_MAX_BYTES},
+            )
+            # The cut line could read "Disallow: /" where the file says "/private/": drop it.
+            body = body[: max(body.rfind(b"\n"), body.rfind(b"\r")) + 1]
         text = body.decode("utf-8", errors="replace")
         return _parser_from(text.splitlines())

@@ -22,7 +22,10 @@ API_SCOPES = ("read", "admin")
 class Settings(BaseSettings):
     """Every knob the worker reads. Documented one by one in config/example.env."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+    # allow_inf_nan=False: "inf" or "nan" in a number variable is refused, not run with.
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, extra="ignore", allow_inf_nan=False
+    )
 
     data_dir: Path = Path("./data")
     database_url: str = ""  # empty: sqlite:///<data_dir>/newsworker.sqlite3
@@ -44,15 +47,20 @@ class Settings(BaseSettings):
     parse_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     # Celery (worker/celery_app.py). The broker's visibility timeout must exceed the hard
     # time limit, or a slow task would be handed to a second worker while still running.
-    task_soft_time_limit: int = Field(default=900, ge=10)
-    task_time_limit: int = Field(default=1000, ge=15)
-    broker_visibility_timeout: int = Field(default=3600, ge=30)
+    task_soft_time_limit: int = Field(default=900, ge=10, le=86_400)
+    task_time_limit: int = Field(default=1000, ge=15, le=90_000)
+    broker_visibility_timeout: int = Field(default=3600, ge=30, le=7 * 86_400)
     # A lease outlives the hard time limit by this much (worker/tasks.py lease_length):
     # a run that died keeps its source leased this long past the hard limit.
-    lease_grace_seconds: int = Field(default=60, ge=0)
-    dispatch_interval_seconds: float = Field(default=60.0, gt=0)
+    lease_grace_seconds: int = Field(default=60, ge=0, le=86_400)
+    dispatch_interval_seconds: float = Field(default=60.0, gt=0, le=86_400)
     pause_after_failures: int = Field(default=10, ge=1)
-    watchdog_seconds: float = Field(default=300.0, ge=0)  # 0 turns the watchdog off
+    # Failed items (article URLs) of a source (worker/item_state.py): next try after
+    # base × 2^(failures-1), capped; given up (skipped by normal runs) after N failures.
+    item_retry_base_minutes: float = Field(default=10.0, gt=0, le=1440)
+    item_retry_max_hours: float = Field(default=24.0, gt=0, le=168)
+    item_give_up_after: int = Field(default=8, ge=1, le=100)
+    watchdog_seconds: float = Field(default=300.0, ge=0, le=86_400)  # 0 turns it off
     log_json: bool = False
     # Long-running commands re-execute themselves under jemalloc when it is installed
     # (worker/allocator.py); "system" keeps the C library's malloc.
@@ -63,9 +71,30 @@ class Settings(BaseSettings):
     worker_max_tasks_per_child: int = Field(default=200, ge=0)
     worker_max_memory_per_child_mb: int = Field(default=1024, ge=0)
     log_level: str = "INFO"
+    # Relay (worker/notify/service.py): after a database or Redis error it waits 0.5 s,
+    # doubling up to this cap, and tries again (it never exits on them).
+    relay_retry_max_seconds: float = Field(default=30.0, ge=0.5, le=3600)
+    # /healthz says "degraded" when the relay's last full pass or the oldest unsequenced
+    # event is older than this, or an active channel is this many events behind.
+    relay_lag_max_seconds: float = Field(default=120.0, gt=0, le=86400)
+    relay_lag_max_events: int = Field(default=10_000, ge=1)
+    # Webhook retries (worker/notify/delivery.py): full-jitter delays doubling from 5 s up
+    # to this cap while an endpoint fails; the endpoint is disabled once its oldest pending
+    # delivery has failed for this long.
+    webhook_retry_max_seconds: float = Field(default=300.0, ge=1, le=86400)
+    webhook_give_up_hours: float = Field(default=24.0, gt=0, le=24 * 30)
     # Read API (`newsworker serve`): bearer tokens "scope:token", comma-separated; scope read
     # (GET) or admin (also POST /reingest). Empty: no auth, and serve binds to loopback only.
     api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Work in flight per `serve` process (worker/api/limits.py): requests handled at once,
+    # which also sizes its thread pool and its database pool (no overflow); as many more
+    # may wait this long for a slot, others get 503 + Retry-After at once. A request waits
+    # this long for a pooled connection before a 503; on PostgreSQL statements are
+    # cancelled after the statement timeout (503; 0: none).
+    api_concurrency: int = Field(default=8, ge=1, le=1000)
+    api_queue_seconds: float = Field(default=0.5, ge=0, le=60)
+    api_pool_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    api_statement_timeout_seconds: float = Field(default=15.0, ge=0, le=3600)
 
     @field_validator("allowed_networks", mode="before")
     @classmethod

@@ -5,6 +5,8 @@ valid source by key and one SourceConfigError per broken file, naming the file a
 field path ("config/sources/x.toml: discover.0.kind: Input should be 'rss', ..."), so one
 bad file never stops the others. Unknown keys are errors (typos must not pass silently);
 CSS selectors are compiled at load time so a broken selector fails here, not mid-run.
+Every number is finite and bounded (see the limits below): a schedule of 10^13 minutes or
+a delay of `inf` is a typo, and would otherwise surface mid-run as an OverflowError.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ logger = logging.getLogger(__name__)
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TRANSLATOR = GenericTranslator()
+
+# Upper bounds of the numeric fields (the README's Sources section lists them).
+MAX_INTERVAL_MINUTES = 7 * 24 * 60  # a source checked less than weekly is not news
+MAX_DELAY_SECONDS = 3600.0
+MAX_REVISIT_HOURS = 90 * 24
+MAX_ARTICLES_PER_RUN = 10_000
 
 OutletType = Literal["police_portal", "police_press", "newspaper", "gov_portal"]
 Confidence = Literal["low", "medium", "high"]
@@ -54,7 +62,9 @@ HttpUrlStr = Annotated[str, AfterValidator(_check_http_url)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 class DiscoverEntry(_Strict):
@@ -96,11 +106,12 @@ class SourceConfig(_Strict):
     name: str = Field(min_length=1)
     outlet_type: OutletType
     province: str | None = None
-    interval_minutes: int = Field(default=30, ge=1)
-    min_delay_seconds: float = Field(default=1.0, ge=0)
-    revisit_hours: float = Field(default=72, ge=0)
-    revisit_interval_minutes: int = Field(default=60, ge=0)  # 0: revisit on every run
-    max_articles_per_run: int = Field(default=200, ge=1)
+    interval_minutes: int = Field(default=30, ge=1, le=MAX_INTERVAL_MINUTES)
+    min_delay_seconds: float = Field(default=1.0, ge=0, le=MAX_DELAY_SECONDS)
+    revisit_hours: float = Field(default=72, ge=0, le=MAX_REVISIT_HOURS)
+    # 0: revisit on every run
+    revisit_interval_minutes: int = Field(default=60, ge=0, le=MAX_INTERVAL_MINUTES)
+    max_articles_per_run: int = Field(default=200, ge=1, le=MAX_ARTICLES_PER_RUN)
     enabled: bool = True
     relevance_threshold: float | None = Field(default=None, ge=0, le=1)
     discover: tuple[DiscoverEntry, ...] = Field(min_length=1)

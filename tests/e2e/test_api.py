@@ -245,7 +245,7 @@ def test_auth_off_and_on(client: TestClient, runtime: Runtime) -> None:
 
 BAD = [
     ({"limit": 0}, 422), ({"limit": 201}, 422), ({"since": "yesterday"}, 422),
-    ({"cursor": "not-a-cursor"}, 400), ({"q": "x" * 201}, 422), ({"q": "..."}, 422),
+    ({"cursor": "not-a-cursor"}, 422), ({"q": "x" * 201}, 422), ({"q": "..."}, 422),
     ({"colour": "red"}, 422), ({"is_police_affairs": "maybe"}, 422), ({"story_id": -1}, 422),
     ({"crime_article": "abc"}, 422), ({"sort": "title"}, 422), ({"status": "deleted"}, 422),
     ({"since": "2025-05-01", "until": "2025-04-01"}, 422),
@@ -269,7 +269,7 @@ def test_bad_parameters_are_json_4xx(
 def test_cursor_of_another_sort_is_refused(client: TestClient) -> None:
     cursor = client.get("/articles", params={"limit": 2}).json()["next_cursor"]
     response = client.get("/articles", params={"cursor": cursor, "sort": "first_seen_at"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "sort" in response.json()["detail"]
     assert client.get("/articles/999999").status_code == 404
     assert client.get("/changes", params={"limit": 5000}).status_code == 422

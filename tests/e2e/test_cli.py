@@ -83,11 +83,54 @@ def test_ingest_export_sources_on_embedded_default(env: dict[str, str]) -> None:
     assert len(rows) == 5 and rows[0]["title"]
 
     health = run_cli(["sources", "--json"], env)
-    by_key = {r["key"]: r for r in map(json.loads, health.stdout.splitlines()[:2])}
+    lines = [json.loads(line) for line in health.stdout.splitlines()]
+    by_key = {r["key"]: r for r in lines if "key" in r}
     assert by_key["hong"]["consecutive_errors"] == 1
     assert by_key["hong"]["last_error_kind"] == "server_error"
     assert by_key["thu"]["consecutive_errors"] == 0
-    assert "config error" in health.stdout and "broken.toml" in health.stdout
+    config_errors = [r for r in lines if "config_error" in r]
+    assert [Path(r["path"]).name for r in config_errors] == ["broken.toml"]
+    assert "outlet_type" in config_errors[0]["config_error"]
+    text = run_cli(["sources"], env)
+    assert "config error" in text.stdout and "broken.toml" in text.stdout
+
+
+def test_source_file_with_huge_numbers_is_reported_and_the_others_run(
+    env: dict[str, str],
+) -> None:
+    """interval_minutes = 9999999999999 and min_delay_seconds = inf once crashed the whole
+    ingest with OverflowError; now the file is rejected naming both fields, the good source
+    is ingested, and the command completes (exit 0, as a failing source does)."""
+    sources = Path(env["NEWSWORKER_CONFIG_DIR"]) / "sources"
+    with FixtureSite() as site:
+        populate_news_site(site, count=3)
+        _write_source(env, "thu", site.url("/tin-tuc/rss.xml"))
+        (sources / "huge.toml").write_text(
+            'name = "x"\noutlet_type = "newspaper"\ninterval_minutes = 9999999999999\n'
+            f'min_delay_seconds = inf\n[[discover]]\nkind = "rss"\n'
+            f'url = "{site.url("/tin-tuc/rss.xml")}"\n',
+            encoding="utf-8",
+        )
+        (sources / "nan.toml").write_text(
+            'name = "y"\noutlet_type = "newspaper"\nrevisit_hours = nan\n'
+            f'[[discover]]\nkind = "rss"\nurl = "{site.url("/tin-tuc/rss.xml")}"\n',
+            encoding="utf-8",
+        )
+        ingest = run_cli(["ingest", "--json"], env)
+    assert ingest.returncode == 0, ingest.stderr
+    summaries = [json.loads(line) for line in ingest.stdout.splitlines()]
+    assert [(s["source"], s["created"], s["ok"]) for s in summaries] == [("thu", 3, True)]
+    problems = [line for line in ingest.stderr.splitlines() if line.startswith("newsworker: ")]
+    assert len(problems) == 2
+    huge = next(p for p in problems if "huge.toml" in p)
+    assert "interval_minutes: Input should be less than or equal to 10080" in huge
+    assert "min_delay_seconds: Input should be a finite number" in huge
+    assert "revisit_hours: Input should be a finite number" in next(
+        p for p in problems if "nan.toml" in p
+    )
+    assert "OverflowError" not in ingest.stderr
+    health = run_cli(["sources"], env).stdout
+    assert "config error" in health and "huge.toml" in health and "nan.toml" in health
 
 
 def test_parse_file_stdin_and_batch(

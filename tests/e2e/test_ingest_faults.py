@@ -31,6 +31,9 @@ FEED_FAULTS = {
     "/fault/endless": "too_large",
     "/fault/slow-drip": "timeout",
     "/fault/reset": "connect",
+    "/fault/short-body": "connect",
+    "/fault/huge-header": "bad_response",
+    "/fault/bad-location": "bad_response",
     "/nowhere.xml": "client_error",
 }
 

@@ -116,7 +116,7 @@ def test_search_and_record_view_in_headless_chromium(live_server: str, browser: 
     assert (ARTIFACTS / "operator-page.png").stat().st_size > 10_000
 
 
-def test_stored_markup_is_escaped_and_bad_filters_answer_400(
+def test_stored_markup_is_escaped_and_bad_filters_answer_422(
     sqlite_url: str, tmp_path: Path
 ) -> None:
     from fastapi.testclient import TestClient
@@ -141,7 +141,7 @@ def test_stored_markup_is_escaped_and_bad_filters_answer_400(
     assert "<img" not in page.text and 'href="javascript:' not in page.text
     assert "script-src" not in page.headers["content-security-policy"]
     bad = client.get("/ui/articles", params={"crime_article": "abc", "q": "cong an"})
-    assert bad.status_code == 400 and "crime_article" in bad.text
+    assert bad.status_code == 422 and "crime_article" in bad.text
     found = client.get("/ui/articles", params={"q": "CONG AN TINH THANH HOA"})
     assert THANH_HOA_TITLE in found.text and "Cảnh báo" not in found.text
     runtime.engine.dispose()

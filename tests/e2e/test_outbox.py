@@ -22,8 +22,14 @@ from worker.db.migrate import upgrade
 from worker.db.models import Event
 from worker.notify.config import StreamConfig
 from worker.notify.events import emit
-from worker.notify.relay import deliver_channel, relay_once, sequence_pending
-from worker.notify.stream import stream_publisher
+from worker.notify.relay import deliver_channel, relay_once, rewind_channel, sequence_pending
+from worker.notify.stream import (
+    StreamReset,
+    mark_rewound,
+    meta_key,
+    reset_point,
+    stream_publisher,
+)
 from worker.pipeline import run_source
 
 pytestmark = pytest.mark.db
@@ -161,7 +167,7 @@ def test_stream_delivery_is_at_least_once_with_stable_ids(
     assert len(ids) == 10 and len(set(ids)) == 5 and ids[:5] == ids[5:]
     first = json.loads(entries[0][1][b"data"])
     assert first["seq"] == 1 and first["type"] == "source.failing" and first["data"] == {"i": 0}
-    client.delete(key)
+    client.delete(key, meta_key(StreamConfig(key=key)))
     engine.dispose()
 
 
@@ -211,3 +217,56 @@ def test_pull_cursor_catches_up_5000_events_without_gaps(tmp_path: Path, sqlite_
         after = page[-1]["seq"]
     assert seen == list(range(1, 5001))
     engine.dispose()
+
+
+def test_stream_reset_point_reads_what_redis_lost(redis_url: str, tmp_path: Path) -> None:
+    """reset_point against a real Redis: the `<key>:relay` marks versus the cursor."""
+    client = redis.Redis.from_url(redis_url)
+    cfg = StreamConfig(key=f"test:reset:{tmp_path.name}:{random.random()}", maxlen=1000)
+    marks = meta_key(cfg)
+    try:
+        assert reset_point(client, cfg, 0) is None  # nothing published yet
+        assert reset_point(client, cfg, 10) == 0  # Redis has nothing: republish all
+        client.xgroup_create(cfg.key, "g", id="0", mkstream=True)  # a consumer re-creates it
+        assert reset_point(client, cfg, 10) == 0  # empty all the same
+        assert reset_point(client, cfg, 5000) == 4000  # older than MAXLEN: not worth it
+        client.xadd(cfg.key, {"seq": "10"})
+        assert reset_point(client, cfg, 10) is None  # a stream from before the marks: adopted
+        assert client.zscore(marks, "handed") == 10
+        client.zadd(marks, {"handed": 6})  # an older snapshot: lost what followed seq 6
+        assert reset_point(client, cfg, 10) == 6
+        client.zadd(marks, {"handed": 10})
+        client.delete(cfg.key)  # the stream deleted, the marks kept
+        assert reset_point(client, cfg, 10) == 0
+        mark_rewound(client, cfg, 0)
+        assert reset_point(client, cfg, 0) is None
+    finally:
+        client.delete(cfg.key, marks)
+
+
+def test_stream_publisher_refuses_a_batch_after_a_reset(redis_url: str, tmp_path: Path) -> None:
+    """The publish script writes nothing when Redis lost what came before the batch."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    client = redis.Redis.from_url(redis_url)
+    cfg = StreamConfig(key=f"test:refuse:{tmp_path.name}:{random.random()}")
+    publish = stream_publisher(client, cfg)
+    try:
+        with transaction(sessions) as session:
+            for i in range(4):
+                emit(session, "source.failing", now=datetime.now(UTC), payload={"i": i})
+        with transaction(sessions) as session:
+            sequence_pending(session, datetime.now(UTC))
+        assert deliver_channel(sessions, "stream", publish, batch=2) == 2
+        client.delete(cfg.key, meta_key(cfg))  # Redis lost everything
+        with pytest.raises(StreamReset):
+            deliver_channel(sessions, "stream", publish, batch=2)
+        assert client.xlen(cfg.key) == 0  # nothing written out of order
+        rewind_channel(sessions, "stream", 0)
+        mark_rewound(client, cfg, 0)
+        assert deliver_channel(sessions, "stream", publish, batch=10) == 4
+        assert [int(f[b"seq"]) for _, f in client.xrange(cfg.key)] == [1, 2, 3, 4]
+    finally:
+        client.delete(cfg.key, meta_key(cfg))
+        engine.dispose()

@@ -2,7 +2,9 @@
 past the client timeout, drops 4% of connections, and an endpoint answering 410.
 
 Retry timing runs on an injected clock (deliver_due(clock=...)): the test advances it to
-the next due time instead of sleeping through real backoff. Signatures are checked with a
+the next due time instead of sleeping through real backoff. Retries are capped
+(NEWSWORKER_WEBHOOK_RETRY_MAX_SECONDS) and per endpoint strictly in seq order: newer
+deliveries wait behind the oldest pending one. Signatures are checked with a
 verifier written here from the Standard Webhooks spec, independent of worker's signer.
 """
 
@@ -19,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ from worker.db.engine import transaction
 from worker.db.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from worker.notify import signing
 from worker.notify.config import NotifyConfig, WebhookConfig
-from worker.notify.delivery import RETRY_BASES, deliver_due, retry_delay
+from worker.notify.delivery import deliver_due, retry_base, retry_delay
 from worker.notify.events import emit
 from worker.notify.relay import event_message, relay_once
 from worker.notify.service import run_relay
@@ -82,11 +84,22 @@ def emit_mixed(sessions: sessionmaker[Session], count: int, now: datetime) -> No
 
 
 def next_due(sessions: sessionmaker[Session]) -> datetime | None:
+    """When the next attempt is due: the earliest retry time of an active endpoint's
+    oldest pending delivery (the ones behind it wait for it)."""
+    heads = (
+        select(WebhookDelivery.endpoint, func.min(WebhookDelivery.event_seq).label("seq"))
+        .join(WebhookEndpoint, WebhookEndpoint.name == WebhookDelivery.endpoint)
+        .where(WebhookDelivery.status == "pending", WebhookEndpoint.status == "active")
+        .group_by(WebhookDelivery.endpoint)
+        .subquery()
+    )
     with sessions() as session:
         return session.scalar(
-            select(func.min(WebhookDelivery.next_attempt_at))
-            .join(WebhookEndpoint, WebhookEndpoint.name == WebhookDelivery.endpoint)
-            .where(WebhookDelivery.status == "pending", WebhookEndpoint.status == "active")
+            select(func.min(WebhookDelivery.next_attempt_at)).join(
+                heads,
+                (heads.c.endpoint == WebhookDelivery.endpoint)
+                & (heads.c.seq == WebhookDelivery.event_seq),
+            )
         )
 
 
@@ -115,8 +128,10 @@ def attempts_of(sessions: sessionmaker[Session], delivery_id: int) -> list[Webho
         return list(session.scalars(stmt.order_by(WebhookAttempt.id)))
 
 
-def setup(tmp_path: Path, db_url: str, cfg: NotifyConfig) -> tuple[Runtime, list[Any]]:
-    settings = make_settings(tmp_path, db_url)
+def setup(
+    tmp_path: Path, db_url: str, cfg: NotifyConfig, **overrides: Any
+) -> tuple[Runtime, list[Any]]:
+    settings = make_settings(tmp_path, db_url, **overrides)
     rt = open_runtime(settings, migrate=True)
     return rt, webhook_channels(rt, cfg)
 
@@ -172,6 +187,15 @@ def check_healthy_endpoint(
             json.dumps(event_message(events[event_id]))
         )
     assert {r.headers["webhook-id"] for r in received if r.outcome == "ok"} == set(events)
+    by_seq = sorted(events.values(), key=lambda e: e.seq or 0)
+    # Per endpoint in seq order: each event was first sent only after the one before it
+    # was delivered (a failure holds the line).
+    first_sent: dict[str, int] = {}
+    for r in received:
+        first_sent.setdefault(r.headers["webhook-id"], len(first_sent))
+    assert sorted(first_sent, key=first_sent.__getitem__) == [e.event_id for e in by_seq]
+    oks = [r.headers["webhook-id"] for r in received if r.outcome == "ok"]
+    assert oks == [e.event_id for e in by_seq]
     retried = [d for d in rows if d.attempts > 1]
     assert retried, "the receiver's faults should have forced retries"
     total_attempts = 0
@@ -181,7 +205,8 @@ def check_healthy_endpoint(
         assert len(tries) == d.attempts and tries[-1].status_code == 200
         for k, (a, b) in enumerate(itertools.pairwise(tries)):
             assert a.error  # a failed attempt records why
-            assert (b.attempted_at - a.attempted_at).total_seconds() == RETRY_BASES[k]
+            gap = (b.attempted_at - a.attempted_at).total_seconds()
+            assert gap == retry_base(k + 1, rt.settings.webhook_retry_max_seconds)
     assert total_attempts == len(received)  # every attempt recorded, timeouts included
 
 
@@ -207,22 +232,28 @@ def check_private_refused(rt: Runtime) -> None:
 def test_exhausted_schedule_disables_endpoint_then_cli_redelivers(
     tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An endpoint failing for WEBHOOK_GIVE_UP_HOURS (1 h here) is disabled: its head
+    delivery was retried with capped delays the whole time, the newer one waited behind
+    it unsent; `events redeliver` replays both, same ids and bytes."""
     monkeypatch.setenv("WH_SECRET", SECRET)
     with Receiver() as rx:
         cfg = NotifyConfig(webhooks=[hook("d", rx.url("/down/d"))])
-        rt, channels = setup(tmp_path, sqlite_url, cfg)
+        rt, channels = setup(tmp_path, sqlite_url, cfg, webhook_give_up_hours=1.0)
         clock = FakeClock(START)
         emit_mixed(rt.sessions, 2, START)
         relay_once(rt.sessions, START, channels)
         rng = random.Random(5)
         drain(rt, cfg, clock, jitter=lambda base: rng.uniform(0, base))
-        rows = deliveries(rt.sessions, "d")
-        assert {d.status for d in rows} == {"failed"}  # the other stopped with its endpoint
-        exhausted = max(rows, key=lambda d: d.attempts)
-        assert exhausted.attempts == len(RETRY_BASES) + 1
-        tries = attempts_of(rt.sessions, exhausted.id)
+        head, behind = deliveries(rt.sessions, "d")
+        assert {head.status, behind.status} == {"failed"}
+        assert behind.attempts == 0  # waited behind the head, never sent out of order
+        tries = attempts_of(rt.sessions, head.id)
+        assert len(tries) == head.attempts > 10
+        cap = rt.settings.webhook_retry_max_seconds
         for k, (a, b) in enumerate(itertools.pairwise(tries)):
-            assert 0 <= (b.attempted_at - a.attempted_at).total_seconds() <= RETRY_BASES[k]
+            assert 0 <= (b.attempted_at - a.attempted_at).total_seconds() <= retry_base(k + 1, cap)
+        span = tries[-1].attempted_at - tries[0].attempted_at
+        assert 3600 <= span.total_seconds() <= 3600 + cap  # gave up once an hour had passed
         with rt.sessions() as session:
             endpoint = session.get(WebhookEndpoint, "d")
             assert endpoint is not None and endpoint.status == "disabled"
@@ -237,8 +268,59 @@ def test_exhausted_schedule_disables_endpoint_then_cli_redelivers(
         clock.now = datetime.now(UTC)
         drain(rt, fixed, clock)
         assert {d.status for d in deliveries(rt.sessions, "d")} == {"delivered"}
-        replayed = {r.headers["webhook-id"]: r.body for r in rx.for_path("/ok/d")}
-        assert replayed == bodies  # same ids, same bytes
+        replayed = [(r.headers["webhook-id"], r.body) for r in rx.for_path("/ok/d")]
+        assert [seq_of(body) for _, body in replayed] == [head.event_seq, behind.event_seq]
+        assert replayed[0] == (head.event_id, bodies[head.event_id or ""])  # same id, bytes
+    rt.engine.dispose()
+
+
+def seq_of(body: bytes) -> int:
+    return int(json.loads(body)["seq"])
+
+
+def test_endpoint_back_after_outage_gets_the_backlog_in_order_within_the_cap(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A two-minute outage (on the injected clock) with events arriving meanwhile: only
+    the oldest delivery is retried, never more than the cap apart; once the endpoint
+    answers, the next retry (within the cap) is followed by the backlog, in seq order."""
+    monkeypatch.setenv("WH_SECRET", SECRET)
+    with Receiver() as rx:
+        cfg = NotifyConfig(webhooks=[hook("s", rx.url("/switch/s"))])
+        rt, channels = setup(tmp_path, db_url, cfg, webhook_retry_max_seconds=20.0)
+        start = datetime.now(UTC)  # deliveries are recorded due at the real time
+        clock = FakeClock(start)
+        rx.down.set()
+
+        def retry_until(when: datetime) -> None:  # every retry falling due before `when`
+            while (due := next_due(rt.sessions)) is not None and due < when:
+                clock.now = max(clock.now, due)
+                deliver_due(rt.sessions, rt.settings, config=cfg, clock=clock, jitter=lambda b: b)
+            clock.now = when
+
+        for n in range(8):  # an event every 15 s for two minutes, the endpoint down
+            retry_until(start + timedelta(seconds=15 * n))
+            emit_mixed(rt.sessions, 1, clock.now)
+            relay_once(rt.sessions, clock.now, channels)
+            deliver_due(rt.sessions, rt.settings, config=cfg, clock=clock, jitter=lambda b: b)
+        retry_until(start + timedelta(minutes=2))
+        down = rx.for_path("/switch/s")
+        head = deliveries(rt.sessions, "s")[0]
+        assert {r.headers["webhook-id"] for r in down} == {head.event_id}  # only the head
+        rx.down.clear()
+        back = clock.now
+        due = next_due(rt.sessions)
+        assert due is not None and (due - back).total_seconds() <= 20.0
+        clock.now = due
+        assert deliver_due(rt.sessions, rt.settings, config=cfg, clock=clock) == 8
+        rows = deliveries(rt.sessions, "s")
+        assert [d.status for d in rows] == ["delivered"] * 8
+        sent = [seq_of(r.body) for r in rx.for_path("/switch/s") if r.outcome == "ok"]
+        assert sent == [d.event_seq for d in rows]
+        tries = attempts_of(rt.sessions, head.id)
+        gaps = [(b.attempted_at - a.attempted_at).total_seconds()
+                for a, b in itertools.pairwise(tries)]  # fmt: skip
+        assert gaps and max(gaps) <= 20.0
     rt.engine.dispose()
 
 
@@ -255,12 +337,14 @@ def run_cli(settings: Settings, *args: str) -> str:
 
 
 def test_retry_delay_schedule() -> None:
-    assert [retry_delay(n, lambda b: b) for n in range(1, 10)] == [*RETRY_BASES, None]
-    assert sum(RETRY_BASES) / 2 / 3600 == pytest.approx(22.8, abs=0.1)  # mean span ~ a day
+    bases = [retry_base(n, 300.0) for n in range(1, 11)]
+    assert bases == [5, 10, 20, 40, 80, 160, 300, 300, 300, 300]
+    assert retry_base(10_000, 300.0) == 300  # no overflow however long it fails
+    assert [retry_base(n, 2.0) for n in (1, 2, 3)] == [2, 2, 2]
     rng = random.Random(1)
-    for n in range(1, len(RETRY_BASES) + 1):
-        delay = retry_delay(n, lambda b: rng.uniform(0, b))
-        assert delay is not None and 0 <= delay <= RETRY_BASES[n - 1]
+    for n in range(1, 40):
+        delay = retry_delay(n, 300.0, lambda b: rng.uniform(0, b))
+        assert 0 <= delay <= min(300.0, 5 * 2 ** (n - 1))
 
 
 def test_relay_loop_sends_webhooks(

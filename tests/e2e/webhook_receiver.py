@@ -8,6 +8,7 @@ Paths:
   /ok/<name>     200
   /gone/<name>   410
   /down/<name>   500 always
+  /switch/<name> 503 while `receiver.down` is set (an endpoint in an outage), else 200
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
-    outcome: str  # ok | 500 | timeout | drop | 410
+    outcome: str  # ok | 500 | 503 | timeout | drop | 410
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -46,7 +47,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if outcome == "timeout":
             time.sleep(self.server.receiver.stall_seconds)
-        code = {"ok": 200, "500": 500, "410": 410, "timeout": 200}[outcome]
+        code = {"ok": 200, "500": 500, "503": 503, "410": 410, "timeout": 200}[outcome]
         try:
             self.send_response(code)
             self.send_header("content-length", "0")
@@ -63,6 +64,7 @@ class _Server(ThreadingHTTPServer):
 class Receiver:
     def __init__(self, stall_seconds: float = 1.0) -> None:
         self.stall_seconds = stall_seconds
+        self.down = threading.Event()  # /switch/ paths answer 503 while set
         self.requests: list[Received] = []
         self._lock = threading.Lock()
         self._counter = itertools.count()
@@ -81,6 +83,8 @@ class Receiver:
             return "410"
         if kind == "down":
             return "500"
+        if kind == "switch":
+            return "503" if self.down.is_set() else "ok"
         if kind != "flaky":
             return "ok"
         with self._lock:

@@ -15,6 +15,7 @@ import pytest
 from tests.fixtures.fault_routes import gzip_bomb
 from tests.fixtures.site import FixtureSite
 from worker.errors import (
+    BadResponse,
     BlockedAddress,
     BodyTooLarge,
     ClientError,
@@ -27,6 +28,7 @@ from worker.errors import (
     TooManyRedirects,
 )
 from worker.fetch import Fetcher
+from worker.robots import ROBOTS_MAX_BYTES
 from worker.settings import Settings
 
 CAP = 1_000_000
@@ -112,7 +114,12 @@ def test_user_agent_and_accept(site: FixtureSite, fetcher: Fetcher) -> None:
     [
         ("/fault/500", ServerError, True),
         ("/fault/reset", ConnectError, True),
-        ("/fault/huge-header", ConnectError, True),
+        ("/fault/short-body", ConnectError, True),
+        ("/fault/hang-up", ConnectError, True),
+        ("/fault/huge-header", BadResponse, False),
+        ("/fault/bad-location", BadResponse, False),
+        ("/fault/bad-location-scheme", BadResponse, False),
+        ("/fault/bad-status-line", BadResponse, False),
         ("/fault/redirect-loop", TooManyRedirects, False),
         ("/fault/redirect-chain/6", TooManyRedirects, False),
         ("/no-such-page.html", ClientError, False),
@@ -125,6 +132,50 @@ def test_faults_are_classified(
         fetcher.fetch(site.url(route))
     assert info.value.transient is transient
     assert info.value.url == site.url(route)
+
+
+@pytest.mark.parametrize(("size", "fails"), [(60_000, False), (70_000, True), (100_000, True)])
+def test_response_header_size_limit(
+    site: FixtureSite, fetcher: Fetcher, size: int, fails: bool
+) -> None:
+    """Headers up to 64 KiB pass; past it the answer is a permanent bad_response (and past
+    h11's own buffer limit too: /fault/huge-header sends 256 KiB)."""
+    site.add(f"/header-{size}.html", "<p>x</p>", headers={"X-Padding": "a" * size})
+    if not fails:
+        assert fetcher.fetch(site.url(f"/header-{size}.html")).status == 200
+        return
+    with pytest.raises(BadResponse, match="response headers too large") as info:
+        fetcher.fetch(site.url(f"/header-{size}.html"))
+    assert info.value.kind == "bad_response" and not info.value.transient
+
+
+@pytest.mark.parametrize(
+    ("location", "error"),
+    [
+        ("http://[::1", BadResponse),
+        ("ht!tp://x", BadResponse),
+        ("http://a:99999/", BadResponse),
+        ("http://exa mple.com/", BadResponse),
+        ("ftp://127.0.0.1/x", BlockedAddress),  # a valid URL we may not follow
+    ],
+)
+def test_bad_location_is_a_bad_response(
+    site: FixtureSite, fetcher: Fetcher, location: str, error: type[FetchError]
+) -> None:
+    path = f"/loc-{abs(hash(location))}.html"
+    site.add(path, b"", status=302, headers={"Location": location})
+    with pytest.raises(error) as info:
+        fetcher.fetch(site.url(path))
+    assert not info.value.transient
+    if error is BadResponse:
+        assert info.value.url == site.url(path) and "bad Location header" in str(info.value)
+
+
+def test_odd_but_valid_locations_are_followed(site: FixtureSite, fetcher: Fetcher) -> None:
+    site.add("/target%20a.html", "<p>arrived</p>")
+    site.add("/odd-loc.html", b"", status=302, headers={"Location": " /target%20a.html#top "})
+    page = fetcher.fetch(site.url("/odd-loc.html"))
+    assert page.final_url == site.url("/target%20a.html") and b"arrived" in page.body
 
 
 def test_429_retry_after_seconds(site: FixtureSite, fetcher: Fetcher) -> None:
@@ -337,6 +388,52 @@ def test_robots_5xx_is_transient_and_not_cached() -> None:
         other.remove("/robots.txt")  # now 404: allow all
         assert f.fetch(other.url("/page.html")).status == 200
         assert other.count("/robots.txt") == 2
+
+
+def _padded(head: str, size: int, tail: str = "") -> str:
+    """`head`, one ASCII comment line filling it to exactly `size` bytes, then `tail`."""
+    return head + "#" + "x" * (size - len(head) - 2) + "\n" + tail
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_robots_over_the_cap_is_parsed_up_to_it(gzipped: bool) -> None:
+    """RFC 9309 §2.5: a robots.txt over the cap is read up to it, never taken as allow-all."""
+    assert ROBOTS_MAX_BYTES >= 500 * 1024
+    two_mb = _padded("User-agent: *\nDisallow: /\n", 2 * 1024 * 1024)
+    with FixtureSite(gzip_static=gzipped) as other, Fetcher(make_settings()) as f:
+        other.add("/robots.txt", two_mb, content_type="text/plain; charset=utf-8")
+        other.add("/page.html", "<p>x</p>")
+        with pytest.raises(RobotsDisallowed):
+            f.fetch(other.url("/page.html"))
+        with pytest.raises(RobotsDisallowed):
+            f.fetch(other.url("/other.html"))
+        assert other.count("/robots.txt") == 1 and other.count("/page.html") == 0
+
+
+def test_robots_rules_past_the_cap_are_ignored() -> None:
+    head = "User-agent: *\nDisallow: /private/\n"
+    with FixtureSite(robots=_padded(head, 1024 * 1024, "Disallow: /late/\n")) as other:
+        other.add("/private/a.html", "<p>x</p>")
+        other.add("/late/a.html", "<p>x</p>")
+        with Fetcher(make_settings()) as f:
+            with pytest.raises(RobotsDisallowed):
+                f.fetch(other.url("/private/a.html"))
+            assert f.fetch(other.url("/late/a.html")).status == 200
+
+
+def test_robots_line_cut_by_the_cap_is_dropped() -> None:
+    """The cap falls inside "Disallow: /private-area/": read as "Disallow: /" it would shut
+    the whole site, so the cut line is left out; the lines before it still count."""
+    head = "User-agent: *\nDisallow: /private/\n"
+    cut_at = ROBOTS_MAX_BYTES - len("Disallow: /")
+    body = _padded(_padded(head, cut_at, "Disallow: /private-area/\n"), 2 * ROBOTS_MAX_BYTES)
+    assert body.encode()[:ROBOTS_MAX_BYTES].endswith(b"\nDisallow: /")
+    with FixtureSite(robots=body) as other, Fetcher(make_settings()) as f:
+        other.add("/private-area/a.html", "<p>x</p>")
+        other.add("/private/a.html", "<p>x</p>")
+        assert f.fetch(other.url("/private-area/a.html")).status == 200
+        with pytest.raises(RobotsDisallowed):
+            f.fetch(other.url("/private/a.html"))
 
 
 # politeness ------------------------------------------------------------------------------

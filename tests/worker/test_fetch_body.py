@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from worker.errors import BadContent, BodyTooLarge, ClientError, RateLimited, ServerError
-from worker.fetch_body import read_capped
+from worker.fetch_body import read_capped, read_prefix
 from worker.fetch_status import parse_retry_after, raise_for_status
 
 pytestmark = pytest.mark.unit
@@ -38,6 +38,19 @@ def _read(data: bytes, encoding: str | None, cap: int = 10**6) -> bytes:
 )
 def test_decodes(encoded: bytes, encoding: str | None) -> None:
     assert _read(encoded, encoding) == BODY
+
+
+@pytest.mark.parametrize("encoding", [None, "gzip"])
+def test_prefix_is_exact_and_says_whether_more_followed(encoding: str | None) -> None:
+    data = BODY if encoding is None else gzip.compress(BODY)
+
+    def prefix(cap: int) -> tuple[bytes, bool]:
+        return read_prefix("http://x/", _chunks(data), encoding, cap, lambda: None)
+
+    assert prefix(len(BODY)) == (BODY, False)
+    assert prefix(len(BODY) + 1) == (BODY, False)
+    assert prefix(len(BODY) - 1) == (BODY[:-1], True)
+    assert prefix(777) == (BODY[:777], True)
 
 
 def test_cap_is_exact() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from worker.errors import BlockedAddress, ConnectError, SettingsError
-from worker.netguard import check_url, is_allowed_address, parse_networks
+from worker.netguard import check_url, embedded_ipv4, is_allowed_address, parse_networks
 from worker.settings import load_settings
 
 pytestmark = pytest.mark.unit
@@ -40,8 +40,46 @@ NON_GLOBAL = [
     "::ffff:127.0.0.1",
     "::ffff:169.254.169.254",
     "2001:db8::1",
+    # deprecated site-local fec0::/10 (fec0:: to feff::), judged non-global on any Python
+    "fec0::1",
+    "fed0:1::1",
+    "feff:ffff::1",
+    # 6to4 2002:AABB:CCDD::/48 carrying a non-global IPv4 in bits 16-48
+    "2002:7f00:1::1",  # 127.0.0.1
+    "2002:a00:1::1",  # 10.0.0.1
+    "2002:c0a8:101::",  # 192.168.1.1
+    "2002:a9fe:a9fe:1::1",  # 169.254.169.254
+    "2002::1",  # 0.0.0.0
+    # NAT64 well-known prefix, IPv4 in the last 32 bits
+    "64:ff9b::7f00:1",
+    "64:ff9b::a9fe:a9fe",
+    "64:ff9b::a00:1",
+    # local-use NAT64 prefix (RFC 8215): not globally reachable, whatever it carries
+    "64:ff9b:1::a00:1",
+    "64:ff9b:1::808:808",
+    # IPv4-compatible (deprecated) carrying a non-global IPv4
+    "::127.0.0.1",
+    "::10.0.0.1",
+    "::ffff:0:0",
+    # Teredo: server 65.54.227.120, client 192.0.2.45 (RFC 4380's example: documentation)
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+    # Teredo: server 10.0.0.1, client 8.8.8.8 (obfuscated f7f7:f7f7)
+    "2001:0:a00:1:8000:63bf:f7f7:f7f7",
+    "2001::1",
+    "3fff::1",  # RFC 9637 documentation
 ]
-GLOBAL = ["8.8.8.8", "1.1.1.1", "203.113.131.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"]
+GLOBAL = [
+    "8.8.8.8",
+    "1.1.1.1",
+    "203.113.131.1",
+    "2606:4700:4700::1111",
+    "::ffff:8.8.8.8",
+    "2002:808:808::1",  # 6to4 of 8.8.8.8
+    "64:ff9b::808:808",  # NAT64 of 8.8.8.8 (what DNS64 answers for an IPv4-only host)
+    "64:ff9b::cb71:8301",  # 203.113.131.1
+    "::8.8.8.8",
+    "2001:0:4136:e378:8000:63bf:f7f7:f7f7",  # Teredo: server 65.54.227.120, client 8.8.8.8
+]
 
 
 @pytest.mark.parametrize("ip", NON_GLOBAL)
@@ -73,6 +111,34 @@ def test_allowed_networks_are_exact() -> None:
     assert is_allowed_address("::ffff:127.0.0.1", allowed)  # mapped form judged as IPv4
 
 
+@pytest.mark.parametrize(
+    ("ip", "inner"),
+    [
+        ("::ffff:10.1.2.3", ["10.1.2.3"]),
+        ("::10.1.2.3", ["10.1.2.3"]),
+        ("64:ff9b::10.1.2.3", ["10.1.2.3"]),
+        ("2002:a01:203:4::5", ["10.1.2.3"]),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", ["65.54.227.120", "192.0.2.45"]),
+        ("::1", []),
+        ("::", []),
+        ("64:ff9b:1::a01:203", []),
+        ("2606:4700:4700::1111", []),
+        ("10.1.2.3", []),
+    ],
+)
+def test_embedded_ipv4(ip: str, inner: list[str]) -> None:
+    assert [str(a) for a in embedded_ipv4(ipaddress.ip_address(ip))] == inner
+
+
+@pytest.mark.parametrize("ip", ["2002:7f00:1::1", "64:ff9b::7f00:1", "::127.0.0.1"])
+def test_embedded_ipv4_judged_like_the_ipv4(ip: str) -> None:
+    """Allowed exactly when 127.0.0.1 would be: by the allowed networks or allow_private."""
+    assert not is_allowed_address(ip)
+    assert not is_allowed_address(ip, parse_networks(["127.0.0.2/32"]))
+    assert is_allowed_address(ip, parse_networks(["127.0.0.1/32"]))
+    assert is_allowed_address(ip, allow_private=True)
+
+
 def test_parse_networks_tolerates_spaces_and_host_bits() -> None:
     nets = parse_networks([" 10.1.2.3/8 ", "", "::1"])
     assert [str(n) for n in nets] == ["10.0.0.0/8", "::1/128"]
@@ -93,6 +159,12 @@ def test_check_url_refuses_if_any_address_is_private() -> None:
     resolver = _resolver("8.8.8.8", "10.0.0.1")
     with pytest.raises(BlockedAddress, match=r"10\.0\.0\.1"):
         check_url("https://news.example.vn/a", resolver=resolver)
+
+
+@pytest.mark.parametrize("ip", ["2002:a9fe:a9fe::1", "64:ff9b::a9fe:a9fe", "fec0::1"])
+def test_check_url_refuses_ipv6_forms_of_private_addresses(ip: str) -> None:
+    with pytest.raises(BlockedAddress, match=ip):
+        check_url("https://news.example.vn/a", resolver=_resolver("2606:4700:4700::1111", ip))
 
 
 def test_check_url_passes_global_hosts() -> None:

@@ -103,6 +103,58 @@ def test_field_constraints(tmp_path: Path, replace: str, by: str, field: str) ->
         load_source(path)
 
 
+# Numbers: every one finite and bounded; the message names the file and the field.
+BAD_NUMBERS = [
+    ("interval_minutes = 9999999999999", "interval_minutes", "less than or equal to 10080"),
+    ("interval_minutes = 10081", "interval_minutes", "less than or equal to 10080"),
+    ("interval_minutes = inf", "interval_minutes", "finite number"),
+    ("interval_minutes = 1.5", "interval_minutes", "valid integer"),
+    ("min_delay_seconds = inf", "min_delay_seconds", "finite number"),
+    ("min_delay_seconds = -inf", "min_delay_seconds", "finite number"),
+    ("min_delay_seconds = nan", "min_delay_seconds", "finite number"),
+    ("min_delay_seconds = -0.5", "min_delay_seconds", "greater than or equal to 0"),
+    ("min_delay_seconds = 3600.5", "min_delay_seconds", "less than or equal to 3600"),
+    ("min_delay_seconds = 1e308", "min_delay_seconds", "less than or equal to 3600"),
+    ("revisit_hours = inf", "revisit_hours", "finite number"),
+    ("revisit_hours = 2161", "revisit_hours", "less than or equal to 2160"),
+    ("revisit_hours = -1", "revisit_hours", "greater than or equal to 0"),
+    ("revisit_interval_minutes = 99999999999", "revisit_interval_minutes", "10080"),
+    ("max_articles_per_run = 10001", "max_articles_per_run", "less than or equal to 10000"),
+    ("max_articles_per_run = 0", "max_articles_per_run", "greater than or equal to 1"),
+    ("relevance_threshold = nan", "relevance_threshold", "finite number"),
+    ("relevance_threshold = 1.5", "relevance_threshold", "less than or equal to 1"),
+]
+
+
+@pytest.mark.parametrize(("line", "field", "why"), BAD_NUMBERS)
+def test_numbers_are_finite_and_bounded(tmp_path: Path, line: str, field: str, why: str) -> None:
+    text = GOOD.replace("interval_minutes = 30\n", "").replace("min_delay_seconds = 1.0\n", "")
+    path = _write(tmp_path, "big.toml", text.replace("province =", f"{line}\nprovince ="))
+    with pytest.raises(SourceConfigError) as info:
+        load_source(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and f"{field}: " in message and why in message
+
+
+def test_max_pages_bounded(tmp_path: Path) -> None:
+    text = GOOD.replace('item_selector = "h3.title a"', "max_pages = 1000")
+    with pytest.raises(SourceConfigError, match=r"mp\.toml: discover\.1\.max_pages: .* 100"):
+        load_source(_write(tmp_path, "mp.toml", text))
+
+
+def test_numbers_at_their_bounds_load(tmp_path: Path) -> None:
+    text = GOOD.replace("interval_minutes = 30", "interval_minutes = 10080")
+    text = text.replace("min_delay_seconds = 1.0", "min_delay_seconds = 3600.0")
+    text = text.replace(
+        "province =",
+        "revisit_hours = 2160\nrevisit_interval_minutes = 10080\n"
+        "max_articles_per_run = 10000\nprovince =",
+    )
+    source = load_source(_write(tmp_path, "edge.toml", text))
+    assert (source.interval_minutes, source.min_delay_seconds) == (10080, 3600.0)
+    assert (source.revisit_hours, source.max_articles_per_run) == (2160, 10000)
+
+
 def test_meta_and_options(tmp_path: Path) -> None:
     text = GOOD + '\n[meta]\nverified = true\nconfidence = "high"\nnotes = "n"\nterms = "t"\n'
     text = text.replace("province =", "revisit_interval_minutes = 0\nenabled = false\nprovince =")

@@ -10,10 +10,12 @@ from pydantic import ConfigDict, Field
 from sqlalchemy import select
 
 from worker.api.deps import ReadScope, SessionDep
+from worker.bounds import Id
 from worker.db.models import Article, ArticleRevision
 from worker.notify.events import record_diff
 from worker.query import (
     DEFAULT_PAGE,
+    MAX_CURSOR,
     MAX_PAGE,
     ArticleFilters,
     SortField,
@@ -31,7 +33,7 @@ class ListParams(ArticleFilters):
 
     sort: SortField = "published_at"
     limit: int = Field(default=DEFAULT_PAGE, ge=1, le=MAX_PAGE)
-    cursor: str | None = Field(default=None, max_length=200)
+    cursor: str | None = Field(default=None, max_length=MAX_CURSOR)
 
 
 def _iso(value: Any) -> str | None:
@@ -86,7 +88,7 @@ def _cluster(session: SessionDep, column: Any, value: int | None, own: int) -> d
 
 
 @router.get("/articles/{article_id}")
-def get_article(article_id: int, session: SessionDep) -> dict[str, Any]:
+def get_article(article_id: Id, session: SessionDep) -> dict[str, Any]:
     """The full public record (structured fields under `police`) plus storage fields and
     the other members of its story (syndicated copies) and case (same incident)."""
     article = _get(session, article_id)
@@ -105,7 +107,7 @@ def get_article(article_id: int, session: SessionDep) -> dict[str, Any]:
 
 
 @router.get("/articles/{article_id}/revisions")
-def list_revisions(article_id: int, session: SessionDep, full: bool = False) -> dict[str, Any]:
+def list_revisions(article_id: Id, session: SessionDep, full: bool = False) -> dict[str, Any]:
     """Every stored version, oldest first; `full=true` includes each version's record."""
     _get(session, article_id)
     stmt = (
@@ -137,10 +139,10 @@ def _revision(session: SessionDep, article_id: int, number: int) -> ArticleRevis
 
 @router.get("/articles/{article_id}/diff")
 def diff_revisions(
-    article_id: int,
+    article_id: Id,
     session: SessionDep,
-    from_: Annotated[int, Query(alias="from", ge=1)],
-    to: Annotated[int, Query(ge=1)],
+    from_: Annotated[Id, Query(alias="from")],
+    to: Annotated[Id, Query()],
 ) -> dict[str, Any]:
     """What changed between two revisions (the same shape as article.updated events)."""
     _get(session, article_id)

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from worker.api.broker import queue_depth
 from worker.api.deps import ReadScope, RuntimeDep
 from worker.context import utcnow
-from worker.db.models import Article, Event, Failure, IngestRun, RelayCursor
-from worker.notify.relay import SEQUENCER
+from worker.db.models import Article, Event, Failure, IngestRun
+from worker.notify.lag import read_lag
 
 router = APIRouter(tags=["operations"], dependencies=[ReadScope])
 RUN_FIELDS = ("fetched", "created", "updated", "unchanged", "not_modified", "removed", "failed")
@@ -73,18 +73,27 @@ def _fetches(session: Session) -> str:
 
 
 def _relay(session: Session) -> str:
-    pending = session.scalar(select(func.count()).where(Event.seq.is_(None))) or 0
-    top = session.scalar(select(func.max(Event.seq))) or 0
-    slowest = session.scalar(
-        select(func.min(RelayCursor.last_seq)).where(RelayCursor.channel != SEQUENCER)
-    )
-    lag = top - (slowest if slowest is not None else top)
+    lag = read_lag(session, utcnow())
     articles = session.execute(select(Article.status, func.count()).group_by(Article.status))
+    beat: list[tuple[dict[str, Any], Any]] = (
+        [({}, lag.heartbeat_age)] if lag.heartbeat_age is not None else []
+    )
+    oldest = lag.oldest_unsequenced_age or 0
     return "\n".join([
         _family("newsworker_relay_unsequenced_events", "gauge",
-                "Committed outbox events the relay has not numbered yet.", [({}, pending)]),
+                "Committed outbox events the relay has not numbered yet.",
+                [({}, lag.unsequenced)]),
+        _family("newsworker_relay_oldest_unsequenced_age_seconds", "gauge",
+                "Age of the oldest unsequenced event (0: none).", [({}, oldest)]),
         _family("newsworker_relay_lag_events", "gauge",
-                "max(seq) minus the slowest channel's cursor.", [({}, lag)]),
+                "max(seq) minus the slowest active channel's cursor.", [({}, lag.max_lag)]),
+        _family("newsworker_relay_channel_lag_events", "gauge",
+                "max(seq) minus the channel's cursor (active=0: not served by the relay's "
+                "last pass, e.g. no longer configured).",
+                [({"channel": c.channel, "active": int(c.active)}, c.lag)
+                 for c in lag.channels]),
+        _family("newsworker_relay_heartbeat_age_seconds", "gauge",
+                "Seconds since the relay last completed a full pass (absent: never).", beat),
         _family("newsworker_articles", "gauge", "Stored articles by status.",
                 [({"status": s}, n) for s, n in articles]),
     ])  # fmt: skip

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from worker.db.models import Article, ArticleRevision, Event, ReingestRequest, Source
+from worker.item_state import item_counts, source_item_counts
 from worker.notify.events import record_diff
 from worker.query import ArticleFilters, Page, fetch_page
 from worker.requests import describe
@@ -50,13 +51,14 @@ def health(row: Source) -> str:
 
 def sources(session: Session) -> list[dict[str, Any]]:
     rows = session.scalars(select(Source).order_by(Source.key))
+    items = item_counts(session)
     return [
         {
             "key": r.key, "name": r.name, "outlet_type": r.outlet_type, "province": r.province,
             "health": health(r), "errors": r.consecutive_errors,
             "last_success": when(r.last_success_at), "last_error_kind": r.last_error_kind,
             "last_error": r.last_error, "paused_reason": r.paused_reason,
-            "next_check": when(r.next_check_at),
+            "next_check": when(r.next_check_at), **source_item_counts(items, r.key),
         }
         for r in rows
     ]  # fmt: skip

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from worker.api import page_data
 from worker.api.deps import ReadScope, SessionDep
+from worker.bounds import Id
 from worker.db.models import Article
 from worker.query import QueryError
 
@@ -65,14 +66,15 @@ def _errors(exc: ValidationError) -> list[str]:
 @router.get("/articles", response_class=HTMLResponse)
 def articles(request: Request, session: SessionDep) -> HTMLResponse:
     params = dict(request.query_params)
-    form = {name: params.get(name, "") for name in page_data.FILTER_FIELDS}
+    # The form shows what was asked, less NULs (refused below, and not HTML text).
+    form = {name: params.get(name, "").replace("\x00", "") for name in page_data.FILTER_FIELDS}
     try:
         page = page_data.search(session, params)
     except ValidationError as exc:
-        return render("articles.html", 400, form=form, items=[], next_url=None,
+        return render("articles.html", 422, form=form, items=[], next_url=None,
                       errors=_errors(exc))  # fmt: skip
     except QueryError as exc:
-        return render("articles.html", 400, form=form, items=[], next_url=None,
+        return render("articles.html", 422, form=form, items=[], next_url=None,
                       errors=[str(exc)])  # fmt: skip
     next_url = None
     if page.next_cursor:
@@ -82,7 +84,7 @@ def articles(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(article_id: int, session: SessionDep) -> HTMLResponse:
+def article(article_id: Id, session: SessionDep) -> HTMLResponse:
     row = session.get(Article, article_id)
     if row is None:
         raise HTTPException(404, f"no article {article_id}")

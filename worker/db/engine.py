@@ -1,9 +1,11 @@
-"""Engine and session factory; SQLite gets WAL and a busy timeout, PostgreSQL a pool check."""
+"""Engine and session factory; SQLite gets WAL and a busy timeout, PostgreSQL a pool check;
+servers pass PoolOptions for a bounded pool."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,18 +54,42 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+@dataclass(frozen=True, slots=True)
+class PoolOptions:
+    """A bounded pool for a server (the read API): `size` connections and no overflow,
+    `timeout` seconds to wait for one; on PostgreSQL also a connect timeout and a
+    statement timeout in ms (0: none). Without it an engine keeps SQLAlchemy's defaults
+    (5 + 10 overflow, 30 s), which suit the worker's few sessions."""
+
+    size: int
+    timeout: float
+    connect_timeout: int = 10
+    statement_timeout_ms: int = 0
+
+    def engine_args(self, backend: str) -> dict[str, Any]:
+        args: dict[str, Any] = {"pool_size": self.size, "max_overflow": 0,
+                                "pool_timeout": self.timeout}  # fmt: skip
+        if backend == "postgresql":
+            connect: dict[str, Any] = {"connect_timeout": self.connect_timeout}
+            if self.statement_timeout_ms:
+                connect["options"] = f"-c statement_timeout={self.statement_timeout_ms}"
+            args["connect_args"] = connect
+        return args
+
+
+def make_engine(url: str, pool: PoolOptions | None = None) -> Engine:
     """Create an engine; for a SQLite file, create its folder first."""
     parsed = make_url(url)
+    extra = pool.engine_args(parsed.get_backend_name()) if pool else {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **_JSON_ARGS
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **_JSON_ARGS, **extra
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **_JSON_ARGS)
+    return create_engine(url, pool_pre_ping=True, **_JSON_ARGS, **extra)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

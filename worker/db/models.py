@@ -163,6 +163,34 @@ class Failure(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class ItemFailure(Base):
+    """A listed item (article URL) of a source that failed, and when to try it again
+    (worker/item_state.py). The row goes when the item succeeds; after the give-up limit
+    it stays with state "gave_up" and normal runs skip the URL."""
+
+    __tablename__ = "item_failures"
+    # The URL can be longer than a btree entry allows (PostgreSQL: ~2.7 kB): rows are
+    # keyed by its sha256; the retry query reads (source, state, next_try_at).
+    __table_args__ = (Index("ix_item_failures_due", "source_key", "state", "next_try_at"),)
+
+    source_key: Mapped[str] = mapped_column(
+        ForeignKey("sources.key", ondelete="CASCADE"), primary_key=True
+    )
+    url_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    hint: Mapped[str | None] = mapped_column(String(64))  # the feed entry's hint, if listed
+    state: Mapped[str] = mapped_column(String(20))  # backoff | gave_up
+    failures: Mapped[int] = mapped_column(Integer)
+    first_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gave_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_stage: Mapped[str | None] = mapped_column(String(20))
+    last_kind: Mapped[str | None] = mapped_column(String(40))
+    last_message: Mapped[str | None] = mapped_column(Text)
+    last_http_status: Mapped[int | None] = mapped_column(Integer)
+
+
 class IngestRun(Base):
     """One pass over one source, with its counts."""
 

@@ -8,16 +8,23 @@ Outcome of one attempt (each recorded as a WebhookAttempt: status code, error, d
   private-address guard    NEWSWORKER_ALLOWED_NETWORKS / NEWSWORKER_ALLOW_PRIVATE_NETWORKS)
   anything else            (other status, timeout, refused or dropped connection) retried
 
-Retry schedule (RETRY_BASES): after the n-th failed attempt the next one waits a
-uniformly random time in [0, base_n] ("full jitter", so a fleet of deliveries failing
-together does not retry in lock step): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 14 h.
-That is 9 attempts in all, spread over ~23 h on average (at most 45.6 h). When the
-schedule is exhausted the delivery fails and the endpoint is disabled.
+Order: per endpoint, deliveries go out in seq order. Only the endpoint's oldest pending
+delivery (its head) is tried while it fails; the newer ones wait behind it, and once it
+succeeds they follow in the same pass, in order. A failure of any of them stops that
+endpoint for the pass (it becomes the new head).
+
+Retry schedule: after the n-th failed attempt the next one waits a uniformly random time
+in [0, min(5 s * 2^(n-1), NEWSWORKER_WEBHOOK_RETRY_MAX_SECONDS)] ("full jitter", so
+deliveries failing together do not retry in lock step): 5, 10, 20, 40 ... capped at 300 s
+by default, so an endpoint that comes back is served within the cap. Once a delivery has
+been failing for NEWSWORKER_WEBHOOK_GIVE_UP_HOURS (24 h by default, counted from its first
+attempt since it was last reset) it fails and the endpoint is disabled (its pending
+deliveries are marked failed; `newsworker events redeliver --failed --enable` replays).
 
 Each delivery is claimed before sending (its next_attempt_at pushed past the request
 timeout by a conditional UPDATE), so two relays never send it at once and a crash
-mid-request retries it after the lease. Delivery is at least once; per endpoint, due
-deliveries go out in seq order.
+mid-request retries it after the lease. A relay that cannot claim an endpoint's head
+leaves the endpoint to the relay that holds it. Delivery is at least once.
 """
 
 from __future__ import annotations
@@ -43,8 +50,7 @@ from worker.transport import build_transport
 
 logger = logging.getLogger(__name__)
 
-RETRY_BASES: tuple[float, ...] = (5, 300, 1800, 7200, 18000, 36000, 50400, 50400)
-MAX_ATTEMPTS = len(RETRY_BASES) + 1
+RETRY_FIRST = 5.0  # seconds: the first retry's base, doubled after each failure
 LEASE_MARGIN = timedelta(seconds=60)
 Jitter = Callable[[float], float]
 
@@ -53,11 +59,27 @@ def full_jitter(base: float) -> float:
     return random.uniform(0, base)  # jitter, not security
 
 
-def retry_delay(failed_attempts: int, jitter: Jitter = full_jitter) -> float | None:
-    """Seconds to wait after the `failed_attempts`-th failure; None when exhausted."""
-    if failed_attempts < 1 or failed_attempts > len(RETRY_BASES):
-        return None
-    return jitter(RETRY_BASES[failed_attempts - 1])
+def retry_base(failed_attempts: int, cap: float) -> float:
+    """The upper bound of the wait after the `failed_attempts`-th failure (n >= 1)."""
+    exponent = min(max(failed_attempts, 1) - 1, 30)  # 5 s * 2^30 is past any cap
+    return min(cap, RETRY_FIRST * 2.0**exponent)
+
+
+def retry_delay(failed_attempts: int, cap: float, jitter: Jitter = full_jitter) -> float:
+    """Seconds to wait after the `failed_attempts`-th failure: jitter over the base."""
+    return jitter(retry_base(failed_attempts, cap))
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    cap_seconds: float
+    give_up_after: timedelta
+    jitter: Jitter = full_jitter
+
+    @classmethod
+    def of(cls, settings: Settings, jitter: Jitter = full_jitter) -> RetryPolicy:
+        give_up = timedelta(hours=settings.webhook_give_up_hours)
+        return cls(settings.webhook_retry_max_seconds, give_up, jitter)
 
 
 def disable_endpoint(session: Session, name: str, reason: str) -> None:
@@ -74,20 +96,39 @@ def disable_endpoint(session: Session, name: str, reason: str) -> None:
     logger.warning("webhook endpoint disabled", extra={"endpoint": name, "reason": reason})
 
 
-def _due(session: Session, now: datetime, names: list[str], limit: int) -> list[int]:
+def _endpoint_queue(
+    session: Session, name: str, now: datetime, limit: int
+) -> list[tuple[int, int]]:
+    """The endpoint's pending deliveries in seq order as (event_seq, id), when its head
+    (the oldest pending one) is due; none while the head waits for its retry."""
     stmt = (
-        select(WebhookDelivery.id)
-        .join(WebhookEndpoint, WebhookEndpoint.name == WebhookDelivery.endpoint)
-        .where(
-            WebhookDelivery.status == "pending",
-            WebhookDelivery.next_attempt_at <= now,
-            WebhookEndpoint.status == "active",
-            WebhookDelivery.endpoint.in_(names),
-        )
-        .order_by(WebhookDelivery.event_seq, WebhookDelivery.endpoint)
+        select(WebhookDelivery.event_seq, WebhookDelivery.id, WebhookDelivery.next_attempt_at)
+        .where(WebhookDelivery.endpoint == name, WebhookDelivery.status == "pending")
+        .order_by(WebhookDelivery.event_seq)
         .limit(limit)
     )
-    return list(session.scalars(stmt))
+    rows = session.execute(stmt).all()
+    if not rows or rows[0].next_attempt_at > now:
+        return []
+    return [(row.event_seq, row.id) for row in rows]
+
+
+def _due(session: Session, now: datetime, names: list[str], limit: int) -> list[int]:
+    """Delivery ids to try this pass: each active endpoint's queue behind a due head,
+    interleaved by seq (endpoints served fairly), at most `limit`."""
+    active = set(
+        session.scalars(
+            select(WebhookEndpoint.name).where(
+                WebhookEndpoint.name.in_(names), WebhookEndpoint.status == "active"
+            )
+        )
+    )
+    queued = [
+        (seq, name, delivery_id)
+        for name in sorted(active)
+        for seq, delivery_id in _endpoint_queue(session, name, now, limit)
+    ]
+    return [delivery_id for _, _, delivery_id in sorted(queued)[:limit]]
 
 
 def _claim(
@@ -114,7 +155,7 @@ def _record(
     delivery_id: int,
     attempt: Attempt,
     now: datetime,
-    jitter: Jitter,
+    policy: RetryPolicy,
 ) -> str:
     """Store the attempt and move the delivery on. Returns the delivery's new status."""
     with transaction(sessions) as session:
@@ -137,20 +178,39 @@ def _record(
         elif attempt.blocked:
             delivery.status = "failed"
         else:
-            _schedule_retry(session, delivery, now, jitter)
+            _schedule_retry(session, delivery, now, policy)
         return delivery.status
 
 
+def _failing_since(session: Session, delivery: WebhookDelivery, now: datetime) -> datetime:
+    """When the delivery's current run of attempts began: its first attempt since it was
+    created or last reset (`events redeliver` sets attempts back to 0)."""
+    session.flush()
+    first = session.scalar(
+        select(WebhookAttempt.attempted_at)
+        .where(WebhookAttempt.delivery_id == delivery.id)
+        .order_by(WebhookAttempt.id.desc())
+        .offset(max(delivery.attempts - 1, 0))
+        .limit(1)
+    )
+    return first or now
+
+
 def _schedule_retry(
-    session: Session, delivery: WebhookDelivery, now: datetime, jitter: Jitter
+    session: Session, delivery: WebhookDelivery, now: datetime, policy: RetryPolicy
 ) -> None:
-    delay = retry_delay(delivery.attempts, jitter)
-    if delay is None:
+    since = _failing_since(session, delivery, now)
+    if now - since >= policy.give_up_after:
         delivery.status = "failed"
-        reason = f"retries exhausted ({delivery.attempts} attempts) for event {delivery.event_seq}"
+        hours = round((now - since).total_seconds() / 3600, 1)
+        reason = (
+            f"retries exhausted ({delivery.attempts} attempts over {hours} h)"
+            f" for event {delivery.event_seq}"
+        )
         session.flush()
         disable_endpoint(session, delivery.endpoint, reason)
         return
+    delay = retry_delay(delivery.attempts, policy.cap_seconds, policy.jitter)
     delivery.next_attempt_at = now + timedelta(seconds=delay)
 
 
@@ -171,7 +231,7 @@ class _Pass:
     sender: Sender
     hooks: dict[str, WebhookConfig]
     clock: Callable[[], datetime]
-    jitter: Jitter
+    policy: RetryPolicy
     skipped: set[str] = field(default_factory=set)
 
     def attempt(self, delivery_id: int) -> int:
@@ -185,17 +245,18 @@ class _Pass:
         hook = self.hooks[endpoint]
         lease = timedelta(seconds=hook.timeout_seconds) + LEASE_MARGIN
         delivery = _claim(self.sessions, delivery_id, started, lease)
-        if delivery is None:
+        if delivery is None:  # another relay has it (or it moved on): keep the order
+            self.skipped.add(endpoint)
             return 0
         attempt = self.sender.send(hook, delivery, started)
-        status = _record(self.sessions, delivery_id, attempt, started, self.jitter)
+        status = _record(self.sessions, delivery_id, attempt, started, self.policy)
         logger.info(
             "webhook attempt",
             extra={"endpoint": endpoint, "seq": delivery.event_seq, "status": status,
                    "code": attempt.status_code, "error": attempt.error},
         )  # fmt: skip
-        if status == "failed" or attempt.connection_failed:
-            self.skipped.add(endpoint)
+        if status != "delivered" and not attempt.blocked:
+            self.skipped.add(endpoint)  # the rest wait behind this one (head of line)
         return 1
 
 
@@ -210,11 +271,12 @@ def deliver_due(
     jitter: Jitter = full_jitter,
     limit: int = 200,
 ) -> int:
-    """One pass: attempt every due delivery (up to `limit`). Returns attempts made.
+    """One pass: attempt due deliveries (up to `limit`), each endpoint's in seq order and
+    only behind a due head. Returns attempts made.
 
     `now` fixes the pass's time (tests); otherwise `clock()` is read before each attempt.
-    After a timeout or connection failure the endpoint's other deliveries wait for the
-    next pass, so a dead endpoint costs one timeout per pass, not one per event.
+    After any failure of an endpoint its later deliveries wait for the next pass, so a dead
+    endpoint costs one request per retry of its head, not one per event.
     """
     cfg = config or load_notify_config(settings.config_dir)
     hooks = {hook.name: hook for hook in cfg.webhooks if hook.enabled}
@@ -224,5 +286,6 @@ def deliver_due(
     if not due:
         return 0
     with _client(settings, transport) as client:
-        run = _Pass(sessions, Sender(client, settings), hooks, pass_clock, jitter)
+        policy = RetryPolicy.of(settings, jitter)
+        run = _Pass(sessions, Sender(client, settings), hooks, pass_clock, policy)
         return sum(run.attempt(delivery_id) for delivery_id in due)

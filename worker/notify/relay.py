@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from worker.db.engine import transaction
@@ -24,15 +25,24 @@ from worker.db.models import Event, RelayCursor
 logger = logging.getLogger(__name__)
 
 SEQUENCER = "__sequencer__"
+# Touched by the relay loop after each full pass (every step succeeded): its updated_at
+# is the relay's heartbeat, read by /healthz and /metrics from another process.
+HEARTBEAT = "__relay__"
+INTERNAL_PREFIX = "__"
 Publish = Callable[[list[Event]], None]
 
 
 def _cursor(session: Session, channel: str) -> RelayCursor:
     row = session.get(RelayCursor, channel)
     if row is None:
-        row = RelayCursor(channel=channel, last_seq=0)
-        session.add(row)
-        session.flush()
+        # Inserted with ON CONFLICT DO NOTHING: first callers may race (two GET /changes
+        # on a database no relay has run on yet hit a unique violation, a 500, before).
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else (
+            sqlite.insert)  # fmt: skip
+        session.execute(insert(RelayCursor).values(channel=channel, last_seq=0)
+                        .on_conflict_do_nothing())  # fmt: skip
+        row = session.get(RelayCursor, channel)
+        assert row is not None
     return row
 
 
@@ -77,6 +87,41 @@ def deliver_channel(
     return len(events)
 
 
+def drain_channel(sessions: sessionmaker[Session], channel: str, publish: Publish) -> int:
+    """deliver_channel until the channel has caught up. Returns events handed over."""
+    total = 0
+    while sent := deliver_channel(sessions, channel, publish):
+        total += sent
+    return total
+
+
+def channel_cursor(sessions: sessionmaker[Session], channel: str) -> int:
+    with sessions() as session:
+        stmt = select(RelayCursor.last_seq).where(RelayCursor.channel == channel)
+        return session.scalar(stmt) or 0
+
+
+def rewind_channel(sessions: sessionmaker[Session], channel: str, last_seq: int) -> None:
+    """Move a channel's cursor back (its target lost what it had): the next deliveries
+    republish every event after `last_seq`, in seq order, with their ids."""
+    with transaction(sessions) as session:
+        session.execute(
+            update(RelayCursor)
+            .where(RelayCursor.channel == channel, RelayCursor.last_seq > last_seq)
+            .values(last_seq=last_seq)
+        )
+
+
+def write_heartbeat(sessions: sessionmaker[Session], now: datetime, channels: list[str]) -> None:
+    """Stamp the heartbeat row and the channels this relay serves with `now`."""
+    with transaction(sessions) as session:
+        _cursor(session, HEARTBEAT)
+        names = [HEARTBEAT, *channels]
+        session.execute(
+            update(RelayCursor).where(RelayCursor.channel.in_(names)).values(updated_at=now)
+        )
+
+
 def event_message(event: Event) -> dict[str, Any]:
     """The public shape of an event (stream entries, webhooks, pull API)."""
     return {
@@ -97,11 +142,5 @@ def relay_once(
     with transaction(sessions) as session:
         counts = {"sequenced": sequence_pending(session, now)}
     for name, publish in channels:
-        total = 0
-        while True:
-            sent = deliver_channel(sessions, name, publish)
-            total += sent
-            if sent == 0:
-                break
-        counts[name] = total
+        counts[name] = drain_channel(sessions, name, publish)
     return counts

@@ -2,21 +2,35 @@
 
 `newsworker relay` runs it alone (one per deployment is enough; two are safe: sequencing
 is serialized by a lock and channels move their cursors monotonically); `newsworker run`
-runs it in a thread beside the embedded worker.
+runs it in a thread beside the embedded worker. Both run it under `supervise`, which
+restarts it (after a backoff, traceback logged) should it ever raise.
+
+A pass is a list of steps (worker/notify/steps.py): sequence, then each channel (the
+stream first checking whether Redis lost it), then the pass hooks (webhook sending). A
+step that fails with a database or Redis error waits (0.5 s doubling up to
+NEWSWORKER_RELAY_RETRY_MAX_SECONDS) while the others carry on; channels and hooks only run
+while sequencing works (same database: they would fail the same way, and log it again).
+After a pass in which every step succeeded the heartbeat row is stamped (at most every
+HEARTBEAT_SECONDS): /healthz and /metrics read it as "the relay is alive and caught up".
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
+from functools import partial
 
 import redis
 
 from worker.bootstrap import Runtime
 from worker.context import utcnow
+from worker.db.engine import transaction
 from worker.notify.config import NotifyConfig, load_notify_config
-from worker.notify.relay import Publish, relay_once
+from worker.notify.relay import Publish, drain_channel, sequence_pending, write_heartbeat
+from worker.notify.resilience import Backoff, supervise
+from worker.notify.steps import Step, StreamResetCheck
 from worker.notify.stream import stream_publisher
 from worker.settings import Settings
 
@@ -26,6 +40,7 @@ _extra_channels: list[ChannelFactory] = []
 # Extra work each relay pass (webhook sending): built once per run, returns work done.
 PassHook = Callable[[Runtime, NotifyConfig], Callable[[], int]]
 _pass_hooks: list[tuple[str, PassHook]] = []
+HEARTBEAT_SECONDS = 5.0
 
 
 def register_channels(factory: ChannelFactory) -> None:
@@ -48,31 +63,95 @@ def stream_url(settings: Settings, cfg: NotifyConfig) -> str | None:
     return None
 
 
-def build_channels(rt: Runtime, cfg: NotifyConfig) -> list[tuple[str, Publish]]:
-    channels: list[tuple[str, Publish]] = []
+def build_channels(
+    rt: Runtime, cfg: NotifyConfig
+) -> list[tuple[str, Publish, StreamResetCheck | None]]:
+    """Every channel as (name, publish, check run before delivering it)."""
+    channels: list[tuple[str, Publish, StreamResetCheck | None]] = []
     url = stream_url(rt.settings, cfg)
     if cfg.stream.enabled and url:
-        client = redis.Redis.from_url(url)
-        channels.append((f"stream:{cfg.stream.key}", stream_publisher(client, cfg.stream)))
+        client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
+        name = f"stream:{cfg.stream.key}"
+        check = StreamResetCheck(rt.sessions, client, cfg.stream, name)
+        channels.append((name, stream_publisher(client, cfg.stream), check))
     elif cfg.stream.enabled:
         logger.warning("no Redis configured for the event stream; pull API only")
     for factory in _extra_channels:
-        channels.extend(factory(rt, cfg))
+        channels.extend((name, publish, None) for name, publish in factory(rt, cfg))
     return channels
 
 
+class RelayLoop:
+    """One relay: its steps are built by the `setup` step (which needs the database, so
+    it is retried like the others), then every pass runs whatever is due."""
+
+    def __init__(self, rt: Runtime, stop: threading.Event, interval: float) -> None:
+        self.rt, self.stop, self.interval = rt, stop, interval
+        self.cfg = load_notify_config(rt.settings.config_dir)
+        self.setup = self._step("setup", self._build)  # sync_endpoints needs the database
+        self.sequence = self._step("sequence", self._sequence)
+        self.heartbeat = self._step("heartbeat", self._beat)
+        self.steps: list[Step] = []
+        self.channels: list[str] = []
+        self._last_beat = float("-inf")
+
+    def _step(
+        self, name: str, work: Callable[[], int], before: Callable[[bool], None] | None = None
+    ) -> Step:
+        return Step(name, work, Backoff(self.rt.settings.relay_retry_max_seconds), before)
+
+    def _build(self) -> int:
+        channels = build_channels(self.rt, self.cfg)
+        hooks = [(name, hook(self.rt, self.cfg)) for name, hook in _pass_hooks]
+        self.steps = []
+        for name, publish, check in channels:
+            deliver = partial(drain_channel, self.rt.sessions, name, publish)
+            work = deliver if check is None else check.guarded(deliver)
+            self.steps.append(self._step(name, work, check))
+        self.steps += [self._step(name, work) for name, work in hooks]
+        self.channels = [name for name, _, _ in channels]
+        return 0
+
+    def _sequence(self) -> int:
+        with transaction(self.rt.sessions) as session:
+            return sequence_pending(session, utcnow())
+
+    def _beat(self) -> int:
+        now = time.monotonic()
+        if now - self._last_beat >= HEARTBEAT_SECONDS:
+            write_heartbeat(self.rt.sessions, utcnow(), self.channels)
+            self._last_beat = now
+        return 0
+
+    def pass_once(self) -> int:
+        """One pass over the due steps. Returns the work done (0: idle)."""
+        now = time.monotonic()
+        if not self.setup.healthy and self.setup.due(now):
+            self.setup.run()
+        if not self.setup.healthy:
+            return 0
+        done = self.sequence.run() if self.sequence.due(now) else 0
+        if not self.sequence.healthy:
+            return done
+        for step in self.steps:
+            if step.due(now):
+                done += step.run()
+        if all(step.healthy for step in self.steps) and self.heartbeat.due(now):
+            self.heartbeat.run()
+        return done
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            if not self.pass_once():
+                self.stop.wait(self.interval)
+
+
 def run_relay(rt: Runtime, stop: threading.Event, interval: float = 0.5) -> None:
-    cfg = load_notify_config(rt.settings.config_dir)
-    channels = build_channels(rt, cfg)
-    steps = [(name, hook(rt, cfg)) for name, hook in _pass_hooks]
-    while not stop.is_set():
-        try:
-            counts = relay_once(rt.sessions, utcnow(), channels)
-        except (redis.RedisError, OSError) as exc:
-            # Channel down: nothing is lost (cursors did not move); try again shortly.
-            logger.warning("relay pass failed", extra={"error": str(exc)})
-            counts = {}
-        for name, step in steps:
-            counts[name] = step()
-        if not any(counts.values()):
-            stop.wait(interval)
+    """The relay loop until `stop` is set; database and Redis errors never end it."""
+    RelayLoop(rt, stop, interval).run()
+
+
+def run_supervised(rt: Runtime, stop: threading.Event, interval: float = 0.5) -> None:
+    """run_relay, restarted (after a backoff, traceback logged) should it ever raise."""
+    cap = rt.settings.relay_retry_max_seconds
+    supervise(lambda: run_relay(rt, stop, interval), stop, "relay", cap)
