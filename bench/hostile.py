@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fixtures.site import FixtureSite  # noqa: E402
+from tests.fixtures.site import FixtureSite
 
 TARGET_MB = 300
 CHILD_TIMEOUT_S = 600
