@@ -3,6 +3,7 @@
 clean_text:     what we store — NFC, invisible characters removed, whitespace collapsed.
 tone_key:       matching form — clean_text + one tone-mark placement (hoà→hòa, thuỷ→thủy) + lower.
 fold_key:       recall form — tone_key without diacritics, đ→d. Never an identity on its own.
+text_prefix:    the bounded part of a huge text that per-character analyses read.
 """
 
 from __future__ import annotations
@@ -37,12 +38,41 @@ def _has_invisible(text: str) -> bool:
 def clean_text(text: str) -> str:
     """NFC, invisible characters dropped, runs of whitespace (NBSP included) to one space."""
     text = unicodedata.normalize("NFC", text)
+    if len(text) > _LONG_TEXT_CHARS:
+        return _clean_long(text)
     if _has_invisible(text):
         text = _INVISIBLE_RE.sub("", text)
     if _single_spaced(text):
         return text
     # str.split() splits on all Unicode whitespace (NBSP, U+2000-U+200A, U+3000, ...).
     return " ".join(text.split())
+
+
+# A text longer than this (a hostile page's one paragraph of megabytes) is cleaned piece
+# by piece: split() would make an object of every word at once (~60 bytes each).
+_LONG_TEXT_CHARS = 1 << 18
+_PIECE_CHARS = 1 << 16
+_WHITESPACE = re.compile(r"\s")  # str patterns: the characters str.isspace() and split() know
+
+
+def _clean_long(text: str) -> str:
+    """clean_text of a long NFC text. Pieces of about _PIECE_CHARS end where whitespace
+    begins, so no word is cut; invisible characters are not whitespace, so dropping them
+    piece by piece is dropping them from the whole; the non-empty cleaned pieces joined
+    with one space are " ".join(whole.split())."""
+    cleaned: list[str] = []
+    start = 0
+    while start < len(text):
+        found = _WHITESPACE.search(text, start + _PIECE_CHARS)
+        end = found.start() if found is not None else len(text)
+        piece = text[start:end]
+        if _has_invisible(piece):
+            piece = _INVISIBLE_RE.sub("", piece)
+        piece = " ".join(piece.split())
+        if piece:
+            cleaned.append(piece)
+        start = end
+    return " ".join(cleaned)
 
 
 def _single_spaced(text: str) -> bool:
@@ -177,3 +207,15 @@ class FoldKeys:
             if max(words - 1, 0) not in self._spaces:
                 return False
         return fold_key(text) in self._keys
+
+
+def text_prefix(text: str, limit: int) -> tuple[str, int | None]:
+    """(`text`, None) when it has at most `limit` characters; else (its first `limit`
+    characters at most, cut at the last space or newline of the final thousand when there
+    is one, so not inside a word; how many characters that is)."""
+    if len(text) <= limit:
+        return text, None
+    start = max(limit - 1000, 0)
+    space = max(text.rfind(" ", start, limit), text.rfind("\n", start, limit))
+    cut = space if space > 0 else limit
+    return text[:cut], cut
