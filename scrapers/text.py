@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 # Characters that carry no text: BOM/ZWNBSP, soft hyphen, zero-width space/joiners, word joiner.
@@ -37,9 +37,9 @@ def _has_invisible(text: str) -> bool:
 
 def clean_text(text: str) -> str:
     """NFC, invisible characters dropped, runs of whitespace (NBSP included) to one space."""
-    text = unicodedata.normalize("NFC", text)
     if len(text) > _LONG_TEXT_CHARS:
-        return _clean_long(text)
+        return " ".join(_clean_pieces(text))
+    text = unicodedata.normalize("NFC", text)
     if _has_invisible(text):
         text = _INVISIBLE_RE.sub("", text)
     if _single_spaced(text):
@@ -55,24 +55,22 @@ _PIECE_CHARS = 1 << 16
 _WHITESPACE = re.compile(r"\s")  # str patterns: the characters str.isspace() and split() know
 
 
-def _clean_long(text: str) -> str:
-    """clean_text of a long NFC text. Pieces of about _PIECE_CHARS end where whitespace
-    begins, so no word is cut; invisible characters are not whitespace, so dropping them
-    piece by piece is dropping them from the whole; the non-empty cleaned pieces joined
-    with one space are " ".join(whole.split())."""
-    cleaned: list[str] = []
+def _clean_pieces(text: str) -> Iterator[str]:
+    """The non-empty clean_text of consecutive pieces of `text` of about _PIECE_CHARS,
+    each ending where whitespace begins: joined with one space they are clean_text(text).
+    No word is cut; NFC never composes or reorders across a whitespace character (a
+    starter that is no composition's part); invisible characters are not whitespace."""
     start = 0
     while start < len(text):
         found = _WHITESPACE.search(text, start + _PIECE_CHARS)
         end = found.start() if found is not None else len(text)
-        piece = text[start:end]
+        piece = unicodedata.normalize("NFC", text[start:end])
         if _has_invisible(piece):
             piece = _INVISIBLE_RE.sub("", piece)
         piece = " ".join(piece.split())
         if piece:
-            cleaned.append(piece)
+            yield piece
         start = end
-    return " ".join(cleaned)
 
 
 def _single_spaced(text: str) -> bool:
@@ -125,6 +123,18 @@ def tone_key(text: str) -> str:
 
 def _tone_key(text: str) -> str:
     return normalize_tone_placement(clean_text(text)).lower()
+
+
+def tone_key_pieces(text: str) -> Iterator[str]:
+    """tone_key(text) in pieces that joined with one space are the whole: for a long text
+    the key of each clean_text piece (the tone regex looks no further than a letter's
+    neighbours, lower-casing's final-sigma rule stops at a space), so no copy of the
+    whole is made; a short text's key in one piece."""
+    if len(text) <= _LONG_TEXT_CHARS:
+        yield tone_key(text)
+        return
+    for piece in _clean_pieces(text):
+        yield normalize_tone_placement(piece).lower()
 
 
 _memo_tone_key = lru_cache(maxsize=2048)(_tone_key)

@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 
 from scrapers.records import ArticleRecord
 from scrapers.serialize import record_to_dict
-from scrapers.text import text_prefix
 from scrapers.urls import canonicalize_url
 from worker.db.engine import JsonText
 from worker.db.models import Article, ArticleRevision, ArticleUrl, Failure, RawPage
 from worker.db.rows import execute, insert_rows
-from worker.dedup import ContentKey
+from worker.dedup import content_summary
 from worker.indexing import SEARCH_TEXT_MAX_CHARS, index_article, index_columns
 from worker.notify.events import (
+    created_payload,
     emit_article_created,
     emit_article_removed,
     emit_article_updated,
@@ -173,25 +173,32 @@ def create_article(
     )
     _touch(article, meta)
     index_columns(article, search_key)
-    stored = JsonText.of(data)  # one serialization for the article, revision and event
-    article.id = _insert_article(session, article, stored)
-    _add_revision(session, article, stored, meta.fetched_at)
+    payload = _insert_with_revision(session, article, data, meta.fetched_at)
     _add_urls(session, article.id, [meta.url, record.canonical_url, record.url], fresh=True)
     index_article(session, article, fresh=True)
     clusters = {"me": article.id, "story": article.story_id, "case": article.case_id}
     execute(session, _SET_CLUSTERS, clusters)
-    emit_article_created(session, article, meta.fetched_at, stored)
+    emit_article_created(session, article, meta.fetched_at, payload)
     return StoreResult("created", article.id, 1)
+
+
+def _insert_with_revision(
+    session: Session, article: Article, data: dict[str, Any], now: datetime
+) -> JsonText:
+    """INSERT the article and its first revision from one serialization of the record;
+    returns the article.created payload made from it. The serialization (and the UTF-8
+    copy the driver caches in it) is dropped here: a huge record's text is then held once,
+    in the payload, while the event row is written."""
+    stored = JsonText.of(data)
+    article.id = _insert_article(session, article, stored)
+    _add_revision(session, article, stored, now)
+    return created_payload(article, stored)
 
 
 def _content_of(record: ArticleRecord) -> tuple[str, str | None]:
     """(content hash, the text key index_columns reads: ContentKey.spaced() up to
-    SEARCH_TEXT_MAX_CHARS). The whole key of a huge text is dropped here, before the
-    record is serialized, instead of living through the store stage."""
-    content = ContentKey.of(record)
-    spaced = content.spaced()
-    search_key = None if spaced is None else text_prefix(spaced, SEARCH_TEXT_MAX_CHARS)[0]
-    return content.digest, search_key
+    SEARCH_TEXT_MAX_CHARS), without the whole key of a huge text ever in memory."""
+    return content_summary(record, SEARCH_TEXT_MAX_CHARS)
 
 
 def _insert_article(session: Session, article: Article, record: JsonText) -> int:

@@ -85,7 +85,7 @@ def test_spliced_created_payload_is_the_payload_dump() -> None:
         article = _article(rng)
         article.record = _record_dict(rng) if rng.random() < 0.9 else {}
         plain = dump_json({"article": events.article_payload(article)})
-        assert events._created_json(article, JsonText.of(article.record)).text == plain
+        assert events.created_payload(article, JsonText.of(article.record)).text == plain
 
 
 @pytest.mark.unit
@@ -165,6 +165,7 @@ def test_created_rows_send_and_store_what_plain_dicts_do(
     rng = random.Random(6)
     plain_runs: list[Callable[[], None]] = [
         lambda: monkeypatch.setattr(store, "JsonText", _Dicts),
+        lambda: monkeypatch.setattr(store, "created_payload", lambda article, record: None),
         lambda: monkeypatch.setattr(store, "emit_article_created", _plain_created),
     ]
     for n in range(25):
