@@ -148,6 +148,13 @@ def _huge_rss(site: FixtureSite) -> str:
     return site.url("/huge.xml")
 
 
+def _rss_empty_items(site: FixtureSite) -> str:
+    """An RSS feed of ~10 MB holding 1.4 million empty <item/> elements."""
+    body = b'<rss version="2.0"><channel><title>x</title>' + b"<item/>" * 1_400_000
+    site.add("/empty.xml", body + b"</channel></rss>", RSS)
+    return site.url("/empty.xml")
+
+
 def _listing_200k(site: FixtureSite) -> str:
     """A listing page with 200k article links with headline-like text (~8 MB)."""
     links = "".join(
@@ -155,6 +162,13 @@ def _listing_200k(site: FixtureSite) -> str:
     )
     site.add("/list.html", f"<html><body><ul>{links}</ul></body></html>")
     return site.url("/list.html")
+
+
+def _json_objects(site: FixtureSite) -> str:
+    """A JSON API answer of ~10 MB: 2.5 million empty objects under ListData."""
+    body = b'{"ListData": [' + b",".join([b"{}"] * 2_500_000) + b"]}"
+    site.add("/api.json", body, "application/json")
+    return site.url("/api.json")
 
 
 def _attr_5mb(site: FixtureSite) -> str:
@@ -181,7 +195,9 @@ INPUTS = (
     Hostile("gzip-bomb", "rss", _gzip_bomb),
     Hostile("deflate-bomb", "rss", _deflate_bomb),
     Hostile("rss-22k-items", "rss", _huge_rss),
+    Hostile("rss-1.4M-empty-items", "rss", _rss_empty_items),
     Hostile("listing-200k-links", "html_list", _listing_200k),
+    Hostile("json-api-2.5M-objects", "json_api", _json_objects),
     Hostile("attribute-5MB", "rss", _attr_5mb),
     Hostile("nesting-400k", "rss", _deep_nesting),
 )
