@@ -7,12 +7,14 @@ de-duplicated in page order, title from the link text) and `next_pages`.
 Without an item selector a heuristic picks the listing's article links: same site, a path
 that looks like an article (numeric id, "-post123", "-i123", "_123.html", ".../slug-123/
 index.htm", or a long slug with a headline-like anchor), outside nav/header/footer/aside
-and menu-like blocks, never tag/author/category/search pages.
+and menu-like blocks, never tag/author/category/search pages. At most MAX_LISTING_LINKS
+article links are taken from one page, in page order.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import islice
 from urllib.parse import urlsplit
 
 import lxml.html  # type: ignore[import-untyped, unused-ignore]
@@ -28,6 +30,9 @@ from scrapers.urls import fold_host
 
 DEFAULT_NEXT_SELECTOR = "a[rel~=next], link[rel~=next], a.next, li.next > a, .pagination a.next"
 _MAX_PAGES = 20
+# A listing shows tens to hundreds of articles (the corpus listings: under 200 links); a
+# hostile page with 200k costs their FeedItems, so only the first ones count.
+MAX_LISTING_LINKS = 5_000
 _MIN_ID_LINKS = 5  # this many id-style article links: the site uses ids, slugs are topics
 _CHROME_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style", "noscript")
 _CHROME_CLASS = re.compile(
@@ -91,7 +96,10 @@ def _selected_links(root: etree._Element, selector: str) -> list[tuple[str, str 
     pairs: list[tuple[str, str | None]] = []
     for element in _select(root, selector):
         anchors = [element] if element.tag == "a" else element.iterfind(".//a[@href]")
-        pairs.extend((a.get("href", ""), _link_title(a)) for a in anchors)
+        room = MAX_LISTING_LINKS - len(pairs)
+        pairs.extend((a.get("href", ""), _link_title(a)) for a in islice(anchors, room))
+        if len(pairs) >= MAX_LISTING_LINKS:
+            break
     return pairs
 
 
@@ -118,8 +126,10 @@ def _is_chrome(element: etree._Element) -> bool:
 
 def _strip_chrome(root: etree._Element) -> None:
     body = root.find("body")
-    for element in list((body if body is not None else root).iter(tag=etree.Element)):
-        if element.getparent() is not None and _is_chrome(element):
+    top = body if body is not None else root
+    chrome = [e for e in top.iter(tag=etree.Element) if _is_chrome(e)]  # few: not every element
+    for element in chrome:
+        if element.getparent() is not None:
             element.drop_tree()
 
 
@@ -150,6 +160,8 @@ def _heuristic_links(root: etree._Element, base_url: str) -> list[tuple[str, str
         kind = _path_kind(url, site, listing) if url else None
         if url and kind:
             found.append((url, _link_title(anchor), kind))
+            if len(found) >= MAX_LISTING_LINKS:
+                break
     id_urls = {url for url, _, kind in found if kind == "id"}
     allowed = {"id"} if len(id_urls) >= _MIN_ID_LINKS else {"id", "slug"}
     headlined = {u for u, title, kind in found if kind in allowed and _headline(title, kind)}

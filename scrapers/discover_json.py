@@ -4,7 +4,8 @@ In: the body of GET /DesktopModules/cmsview/api/NewsContent/listnew?...&PageInde
 its URL. Out: one FeedItem per entry of `ListData` and `ListMoreData` (Id, Url slug, Name,
 Description, PublishTime / CreatedTime), the article URL being /tin-tuc/<slug>-<Id> on the
 API's host. PublishTime comes without an offset or with a "Z" that is probably not really
-UTC; both are read as Asia/Ho_Chi_Minh wall time. Malformed JSON → FeedError.
+UTC; both are read as Asia/Ho_Chi_Minh wall time. Malformed JSON, or a body of more
+values than a listing holds (hostile: millions of tiny objects) → FeedError.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ from scrapers.records import DiscoveryResult, FeedItem
 _LIST_KEYS = ("ListData", "ListMoreData")
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _MAX_BYTES = 20 * 1024 * 1024
+# A listnew page holds tens of entries. json.loads pays tens of bytes per value (an empty
+# object: ~70 bytes for 2 bytes of JSON), so a body of millions of tiny values is refused
+# before it is loaded: counted by its brackets and quotes (an upper bound).
+_MAX_CONTAINERS = 100_000
+_MAX_QUOTES = 1_000_000
 
 
 def parse_json_api(body: bytes, base_url: str) -> DiscoveryResult:
@@ -37,6 +43,9 @@ def parse_json_api(body: bytes, base_url: str) -> DiscoveryResult:
 def _load(body: bytes) -> dict[str, Any]:
     if len(body) > _MAX_BYTES:
         raise FeedError("JSON API body too large")
+    containers = body.count(b"{") + body.count(b"[")
+    if containers > _MAX_CONTAINERS or body.count(b'"') > _MAX_QUOTES:
+        raise FeedError(f"JSON API body has too many values ({containers} objects or arrays)")
     try:
         data = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

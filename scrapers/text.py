@@ -3,13 +3,14 @@
 clean_text:     what we store — NFC, invisible characters removed, whitespace collapsed.
 tone_key:       matching form — clean_text + one tone-mark placement (hoà→hòa, thuỷ→thủy) + lower.
 fold_key:       recall form — tone_key without diacritics, đ→d. Never an identity on its own.
+text_prefix:    the bounded part of a huge text that per-character analyses read.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 # Characters that carry no text: BOM/ZWNBSP, soft hyphen, zero-width space/joiners, word joiner.
@@ -36,6 +37,8 @@ def _has_invisible(text: str) -> bool:
 
 def clean_text(text: str) -> str:
     """NFC, invisible characters dropped, runs of whitespace (NBSP included) to one space."""
+    if len(text) > _LONG_TEXT_CHARS:
+        return " ".join(_clean_pieces(text))
     text = unicodedata.normalize("NFC", text)
     if _has_invisible(text):
         text = _INVISIBLE_RE.sub("", text)
@@ -43,6 +46,31 @@ def clean_text(text: str) -> str:
         return text
     # str.split() splits on all Unicode whitespace (NBSP, U+2000-U+200A, U+3000, ...).
     return " ".join(text.split())
+
+
+# A text longer than this (a hostile page's one paragraph of megabytes) is cleaned piece
+# by piece: split() would make an object of every word at once (~60 bytes each).
+_LONG_TEXT_CHARS = 1 << 18
+_PIECE_CHARS = 1 << 16
+_WHITESPACE = re.compile(r"\s")  # str patterns: the characters str.isspace() and split() know
+
+
+def _clean_pieces(text: str) -> Iterator[str]:
+    """The non-empty clean_text of consecutive pieces of `text` of about _PIECE_CHARS,
+    each ending where whitespace begins: joined with one space they are clean_text(text).
+    No word is cut; NFC never composes or reorders across a whitespace character (a
+    starter that is no composition's part); invisible characters are not whitespace."""
+    start = 0
+    while start < len(text):
+        found = _WHITESPACE.search(text, start + _PIECE_CHARS)
+        end = found.start() if found is not None else len(text)
+        piece = unicodedata.normalize("NFC", text[start:end])
+        if _has_invisible(piece):
+            piece = _INVISIBLE_RE.sub("", piece)
+        piece = " ".join(piece.split())
+        if piece:
+            yield piece
+        start = end
 
 
 def _single_spaced(text: str) -> bool:
@@ -95,6 +123,18 @@ def tone_key(text: str) -> str:
 
 def _tone_key(text: str) -> str:
     return normalize_tone_placement(clean_text(text)).lower()
+
+
+def tone_key_pieces(text: str) -> Iterator[str]:
+    """tone_key(text) in pieces that joined with one space are the whole: for a long text
+    the key of each clean_text piece (the tone regex looks no further than a letter's
+    neighbours, lower-casing's final-sigma rule stops at a space), so no copy of the
+    whole is made; a short text's key in one piece."""
+    if len(text) <= _LONG_TEXT_CHARS:
+        yield tone_key(text)
+        return
+    for piece in _clean_pieces(text):
+        yield normalize_tone_placement(piece).lower()
 
 
 _memo_tone_key = lru_cache(maxsize=2048)(_tone_key)
@@ -177,3 +217,15 @@ class FoldKeys:
             if max(words - 1, 0) not in self._spaces:
                 return False
         return fold_key(text) in self._keys
+
+
+def text_prefix(text: str, limit: int) -> tuple[str, int | None]:
+    """(`text`, None) when it has at most `limit` characters; else (its first `limit`
+    characters at most, cut at the last space or newline of the final thousand when there
+    is one, so not inside a word; how many characters that is)."""
+    if len(text) <= limit:
+        return text, None
+    start = max(limit - 1000, 0)
+    space = max(text.rfind(" ", start, limit), text.rfind("\n", start, limit))
+    cut = space if space > 0 else limit
+    return text[:cut], cut

@@ -3,15 +3,15 @@ any XML parser sees them.
 
 In: raw response bytes. Out: bytes that are safe to hand to feedparser / lxml —
 UTF-16/32 re-encoded as UTF-8 (so the byte-level checks below see the markup), every DOCTYPE
-internal subset and <!ENTITY> declaration removed, gzip bodies inflated under a size cap —
-and a cheap "is this an HTML page?" check.
+internal subset and <!ENTITY> declaration removed — and a cheap "is this an HTML page?"
+check. The pieces that work on a document's head only (wide_codec, prolog_end) serve the
+streaming reader in scrapers/xmlstream.py.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-import zlib
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -47,6 +47,23 @@ def to_utf8(body: bytes) -> bytes:
     return _trim_cut_utf8(body)
 
 
+def wide_codec(head: bytes) -> tuple[str, int] | None:
+    """(codec, BOM length) of a body with a BOM, or of a BOM-less UTF-16/32 body (from its
+    first '<'); None for anything else."""
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec, len(bom)
+    for start, codec in _BOMLESS_WIDE:
+        if head.startswith(start):
+            return codec, 0
+    return None
+
+
+def declare_utf8(data: bytes) -> bytes:
+    """The XML declaration's encoding="..." (if any) rewritten as utf-8."""
+    return _XML_DECL_ENCODING.sub(rb"\1\2utf-8\2", data, count=1)
+
+
 def _trim_cut_utf8(body: bytes) -> bytes:
     """Drop a multi-byte character cut off by truncation, so the rest still reads as UTF-8
     (feedparser otherwise falls back to windows-1252 for the whole document)."""
@@ -62,8 +79,7 @@ def _trim_cut_utf8(body: bytes) -> bytes:
 
 
 def _reencode(body: bytes, codec: str) -> bytes:
-    data = body.decode(codec, errors="replace").encode("utf-8")
-    return _XML_DECL_ENCODING.sub(rb"\1\2utf-8\2", data, count=1)
+    return declare_utf8(body.decode(codec, errors="replace").encode("utf-8"))
 
 
 def has_entity_declarations(body: bytes) -> bool:
@@ -91,6 +107,13 @@ def strip_dtd(body: bytes) -> bytes:
 
 def _doctype_without_subset(body: bytes, start: int) -> tuple[bytes, int]:
     """(DOCTYPE text minus its [...] subset, index after its closing '>')."""
+    found = doctype_without_subset(body, start)
+    return found if found is not None else (b"", len(body))  # unterminated: drop it
+
+
+def doctype_without_subset(body: bytes, start: int) -> tuple[bytes, int] | None:
+    """(the DOCTYPE at `start` minus its [...] subset, index after its closing '>'), or
+    None when it is not terminated within `body`."""
     kept = bytearray()
     depth = 0
     for token in _DTD_TOKEN.finditer(body, start):
@@ -104,7 +127,26 @@ def _doctype_without_subset(body: bytes, start: int) -> tuple[bytes, int]:
             return bytes(kept), token.end()
         elif depth == 0:
             kept += text
-    return b"", len(body)  # unterminated (truncated body): drop it entirely
+    return None
+
+
+def prolog_end(head: bytes) -> int:
+    """Where the prolog of a UTF-8 document (whitespace, XML declaration, processing
+    instructions, comments, DOCTYPEs) stops in `head`: the root element's '<' when `head`
+    holds the whole prolog; else where an incomplete or unexpected construct begins."""
+    pos = 0
+    while pos < len(head):
+        junk = _PROLOG_JUNK.match(head, pos)
+        if junk is not None and junk.end() > pos:
+            pos = junk.end()
+            continue
+        if _DOCTYPE.match(head, pos) is None:
+            break
+        found = doctype_without_subset(head, pos)
+        if found is None:
+            break
+        pos = found[1]
+    return pos
 
 
 def looks_like_html(body: bytes) -> bool:
@@ -117,17 +159,3 @@ def looks_like_html(body: bytes) -> bool:
             break
         pos = junk.end()
     return _HTML_ROOT.match(head, pos) is not None
-
-
-def gunzip_capped(body: bytes, max_bytes: int) -> bytes:
-    """Inflate a gzip body, refusing to produce more than max_bytes (gzip-bomb guard).
-
-    Raises ValueError when the body is corrupt or inflates past the cap."""
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        data = inflater.decompress(body, max_bytes + 1)
-    except zlib.error as exc:
-        raise ValueError(f"corrupt gzip body: {exc}") from exc
-    if len(data) > max_bytes:
-        raise ValueError(f"gzip body inflates past {max_bytes} bytes")
-    return data

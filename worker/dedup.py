@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from scrapers.records import ArticleRecord, FeedItem
-from scrapers.text import tone_key
+from scrapers.text import text_prefix, tone_key, tone_key_pieces
 from scrapers.urls import article_identity, canonicalize_url, fold_host
 from worker.db.models import Article, ArticleUrl
 
@@ -54,6 +54,30 @@ class ContentKey:
             return None
         pieces = (piece.strip(" ") for piece in self.key.split(_UNIT_SEP))
         return " ".join(piece for piece in pieces if piece)
+
+
+def content_summary(record: ArticleRecord, search_chars: int) -> tuple[str, str | None]:
+    """(the content hash, ContentKey.spaced() cut by text_prefix to `search_chars`), the
+    key made and hashed piece by piece (scrapers.text.tone_key_pieces), so a huge text's
+    whole key never exists: only its first `search_chars` (and a margin) are kept."""
+    parts = [record.title, record.lead or "", *record.paragraphs]
+    text = _UNIT_SEP.join(parts)
+    separable = text.count(_UNIT_SEP) == len(parts) - 1
+    digest = hashlib.sha256()
+    head: list[str] = []
+    kept = 0
+    for index, piece in enumerate(tone_key_pieces(text)):
+        digest.update(piece.encode("utf-8") if index == 0 else b" " + piece.encode("utf-8"))
+        if kept <= search_chars + _SEARCH_MARGIN:
+            head.append(piece)
+            kept += len(piece) + 1
+    spaced = ContentKey(" ".join(head), separable).spaced()
+    return digest.hexdigest(), None if spaced is None else text_prefix(spaced, search_chars)[0]
+
+
+# Key characters kept past the search prefix: spaced() drops the spaces around paragraph
+# separators, so its first `search_chars` come from a little more of the key.
+_SEARCH_MARGIN = 2000
 
 
 def content_hash(record: ArticleRecord) -> str:

@@ -3,6 +3,7 @@ turn it into FeedItems with the pure parsers in scrapers/.
 
 An unchanged document (304, or the same bytes as last time) costs one request and no
 parsing. Pagination (listing `next`, sitemap index children) follows up to `max_pages`.
+One run keeps at most MAX_DISCOVERED_ITEMS items; documents past that are left unread.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ from worker.timelimit import call_with_time_limit
 
 logger = logging.getLogger(__name__)
 
+# Items one source run may discover: the sitemaps.org limit of one sitemap file, so a
+# valid sitemap is read whole; what a hostile listing, feed or sitemap index can make a
+# run hold in memory beyond that is cut (a run fetches max_articles_per_run of them).
+MAX_DISCOVERED_ITEMS = 50_000
+
 
 @dataclass(slots=True)
 class DiscoverOutcome:
@@ -44,19 +50,21 @@ class DiscoverOutcome:
     pending: list[tuple[str, FetchedPage]] = field(default_factory=list)
 
 
-def _parser_for(entry: DiscoverEntry) -> Callable[[FetchedPage], DiscoveryResult]:
+def _parser_for(entry: DiscoverEntry) -> Callable[[FetchedPage, int], DiscoveryResult]:
+    """The parser of `entry`'s documents: (page, room for items) → result. Only sitemaps
+    can choose which items fit (the newest); other results are cut by the caller."""
     if entry.kind in ("rss", "atom"):
-        return lambda page: parse_feed(page.body, page.final_url)
+        return lambda page, room: parse_feed(page.body, page.final_url)
     if entry.kind in ("sitemap", "news_sitemap"):
-        return lambda page: parse_sitemap(page.body, page.final_url)
+        return lambda page, room: parse_sitemap(page.body, page.final_url, max_items=room)
     if entry.kind == "html_list":
-        return lambda page: parse_listing(
+        return lambda page, room: parse_listing(
             decode_html(page.body, page.content_type).text,
             page.final_url,
             item_selector=entry.item_selector,
             next_selector=entry.next_selector,
         )
-    return lambda page: parse_json_api(page.body, page.final_url)
+    return lambda page, room: parse_json_api(page.body, page.final_url)
 
 
 def _load_state(ctx: IngestContext, source_key: str, url: str) -> tuple[str | None, ...]:
@@ -113,14 +121,22 @@ def _discover_entry(
     parse = _parser_for(entry)
     queue, seen = [str(entry.url)], set[str]()
     while queue and len(seen) < (max_pages or entry.max_pages):
+        room = MAX_DISCOVERED_ITEMS - len(outcome.items)
+        if room <= 0:
+            logger.warning(
+                "discovery item cap reached, documents left unread",
+                extra={"source": source.key, "cap": MAX_DISCOVERED_ITEMS, "left": len(queue)},
+            )
+            break
         url = queue.pop(0)
         seen.add(url)
         page = _fetch_document(ctx, source, url, outcome, force)
         if page is None:
             continue
         fault_point("discover", url)
-        result = call_with_time_limit(partial(parse, page), ctx.settings.parse_timeout_seconds)
-        outcome.items.extend(result.items)
+        job = partial(parse, page, room)
+        result = call_with_time_limit(job, ctx.settings.parse_timeout_seconds)
+        outcome.items.extend(result.items[:room])
         outcome.pending.append((url, page))
         queue.extend(u for u in result.next_pages if u not in seen and u not in queue)
 

@@ -92,6 +92,7 @@ def police_type() -> pa.StructType:
             ("wanted", struct_of(WantedNotice)),
             ("scam", struct_of(ScamWarning)),
             ("case", struct_of(CaseFeatures)),
+            ("truncated_at", pa.int64()),  # set only when structuring read a prefix
         ]
     )
 
@@ -153,8 +154,11 @@ def _from_arrow_row(row: dict[str, Any]) -> dict[str, Any]:
         value = row.get(name)
         row[name] = value.isoformat() if value is not None else None
     row["extraction"] = dict(row.get("extraction") or [])
-    if row.get("police") is None:
+    police = row.get("police")
+    if police is None:
         row.pop("police", None)
+    elif police.get("truncated_at") is None:
+        police.pop("truncated_at", None)
     return row
 
 

@@ -14,12 +14,17 @@ from sqlalchemy import bindparam, delete
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import sketch
-from scrapers.text import fold_key, strip_diacritics
+from scrapers.police.structure import STRUCTURE_MAX_CHARS
+from scrapers.text import fold_key, strip_diacritics, text_prefix, tone_key
 from worker.clusters import assign_case, assign_story
 from worker.db.models import Article, ArticleFacet
 from worker.db.rows import insert_rows
 
 MAX_FACET = 300
+# The search text (and so the full-text index and the near-duplicate sketch) covers the
+# part of an article structuring reads: real articles whole, a hostile 10 MB page its
+# first 200k characters (PostgreSQL's tsvector holds at most 1 MB).
+SEARCH_TEXT_MAX_CHARS = STRUCTURE_MAX_CHARS
 _DROP_FACETS = delete(ArticleFacet).where(ArticleFacet.article_id == bindparam("me"))
 
 
@@ -77,9 +82,9 @@ def index_columns(article: Article, text_key: str | None = None) -> None:
     `text_key`: tone_key(record_text(record)) when known (dedup.ContentKey.spaced)."""
     record = article.record
     if text_key is None:
-        article.search_text = fold_key(record_text(record))
-    else:
-        article.search_text = strip_diacritics(text_key)  # = fold_key(record_text(record))
+        text_key = tone_key(record_text(record))
+    # = fold_key(record_text(record)) up to SEARCH_TEXT_MAX_CHARS
+    article.search_text = strip_diacritics(text_prefix(text_key, SEARCH_TEXT_MAX_CHARS)[0])
     police = record.get("police") or {}
     article.genre = police.get("genre")
     article.relevance = police.get("relevance")

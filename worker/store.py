@@ -20,9 +20,10 @@ from scrapers.urls import canonicalize_url
 from worker.db.engine import JsonText
 from worker.db.models import Article, ArticleRevision, ArticleUrl, Failure, RawPage
 from worker.db.rows import execute, insert_rows
-from worker.dedup import ContentKey
-from worker.indexing import index_article, index_columns
+from worker.dedup import content_summary
+from worker.indexing import SEARCH_TEXT_MAX_CHARS, index_article, index_columns
 from worker.notify.events import (
+    created_payload,
     emit_article_created,
     emit_article_removed,
     emit_article_updated,
@@ -154,8 +155,7 @@ def create_article(
     parser_version: str,
 ) -> StoreResult:
     data = record_to_dict(record)
-    stored = JsonText.of(data)  # one serialization for the article, revision and event
-    content = ContentKey.of(record)
+    digest, search_key = _content_of(record)
     article = Article(
         identity=identity,
         source_key=source_key,
@@ -163,7 +163,7 @@ def create_article(
         canonical_url=record.canonical_url,
         title=record.title,
         published_at=record.published_at,
-        content_hash=content.digest,
+        content_hash=digest,
         revision=1,
         status="active",
         record=data,
@@ -172,15 +172,33 @@ def create_article(
         updated_at=meta.fetched_at,
     )
     _touch(article, meta)
-    index_columns(article, content.spaced())
-    article.id = _insert_article(session, article, stored)
-    _add_revision(session, article, stored, meta.fetched_at)
+    index_columns(article, search_key)
+    payload = _insert_with_revision(session, article, data, meta.fetched_at)
     _add_urls(session, article.id, [meta.url, record.canonical_url, record.url], fresh=True)
     index_article(session, article, fresh=True)
     clusters = {"me": article.id, "story": article.story_id, "case": article.case_id}
     execute(session, _SET_CLUSTERS, clusters)
-    emit_article_created(session, article, meta.fetched_at, stored)
+    emit_article_created(session, article, meta.fetched_at, payload)
     return StoreResult("created", article.id, 1)
+
+
+def _insert_with_revision(
+    session: Session, article: Article, data: dict[str, Any], now: datetime
+) -> JsonText:
+    """INSERT the article and its first revision from one serialization of the record;
+    returns the article.created payload made from it. The serialization (and the UTF-8
+    copy the driver caches in it) is dropped here: a huge record's text is then held once,
+    in the payload, while the event row is written."""
+    stored = JsonText.of(data)
+    article.id = _insert_article(session, article, stored)
+    _add_revision(session, article, stored, now)
+    return created_payload(article, stored)
+
+
+def _content_of(record: ArticleRecord) -> tuple[str, str | None]:
+    """(content hash, the text key index_columns reads: ContentKey.spaced() up to
+    SEARCH_TEXT_MAX_CHARS), without the whole key of a huge text ever in memory."""
+    return content_summary(record, SEARCH_TEXT_MAX_CHARS)
 
 
 def _insert_article(session: Session, article: Article, record: JsonText) -> int:
@@ -213,8 +231,7 @@ def update_article(
     re-parse, when any field of the record changed); otherwise only fetch state moves."""
     _touch(article, meta)
     _add_urls(session, article.id, [meta.url, record.canonical_url])
-    content = ContentKey.of(record)
-    new_hash = content.digest
+    new_hash, search_key = _content_of(record)
     data = record_to_dict(record)
     same = new_hash == article.content_hash and (not any_field or data == article.record)
     if same and article.status == "active":
@@ -230,7 +247,7 @@ def update_article(
     article.status = "active"
     article.updated_at = meta.fetched_at
     _add_revision(session, article, data, meta.fetched_at)
-    index_article(session, article, text_key=content.spaced())
+    index_article(session, article, text_key=search_key)
     emit_article_updated(session, article, old_record, meta.fetched_at)
     return StoreResult("updated", article.id, article.revision)
 

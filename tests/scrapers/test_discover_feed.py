@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from scrapers import discover_feed
 from scrapers.discover_feed import parse_feed
 from scrapers.errors import FeedError
 from scrapers.xmlsafety import strip_dtd
@@ -182,3 +183,22 @@ def test_non_http_and_missing_links_dropped_guid_permalink_used() -> None:
         "https://example.vn/c-10004.html",
         "https://example.vn/e-10005.html",
     ]
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_feed_of_200k_items_keeps_its_first_max_feed_items(kind: str) -> None:
+    """A ~10 MB feed of 200k items (issue 14) is cut before item MAX_FEED_ITEMS + 1:
+    the first ones, in order, at the cost of MAX_FEED_ITEMS items."""
+    if kind == "rss":
+        items = b"".join(
+            b"<item><link>https://x.vn/a-%d.html</link></item>" % i for i in range(200_000)
+        )
+        body = b'<rss version="2.0"><channel><title>x</title>' + items + b"</channel></rss>"
+    else:
+        items = b"".join(
+            b'<entry><link href="https://x.vn/a-%d.html"/></entry>' % i for i in range(200_000)
+        )
+        body = b'<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>' + items + b"</feed>"
+    result = parse_feed(body, "https://x.vn/rss.xml")
+    expected = [f"https://x.vn/a-{i}.html" for i in range(discover_feed.MAX_FEED_ITEMS)]
+    assert [item.url for item in result.items] == expected

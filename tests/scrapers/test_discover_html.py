@@ -8,6 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from scrapers import discover_html
 from scrapers.discover_html import parse_listing
 from scrapers.discover_links import absolute_http_url
 from scrapers.errors import FeedError
@@ -222,3 +223,17 @@ def test_empty_page_and_bad_selector_raise() -> None:
         parse_listing("  ", "https://example.vn/", item_selector=None)
     with pytest.raises(FeedError, match="invalid CSS selector"):
         parse_listing("<p>x</p>", "https://example.vn/", item_selector="a[")
+
+
+def test_a_page_gives_at_most_max_listing_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    name, url, selector, _ = LISTINGS[0]
+    html = (PAGES / name).read_text(encoding="utf-8")
+    by_selector = [i.url for i in parse_listing(html, url, item_selector=selector).items]
+    by_heuristic = [i.url for i in parse_listing(html, url, item_selector=None).items]
+    assert len(by_selector) > 5 and len(by_heuristic) > 5
+    monkeypatch.setattr(discover_html, "MAX_LISTING_LINKS", 5)
+    capped = [i.url for i in parse_listing(html, url, item_selector=selector).items]
+    assert capped == by_selector[: len(capped)] and 0 < len(capped) <= 5  # the first, in order
+    capped = [i.url for i in parse_listing(html, url, item_selector=None).items]
+    assert 0 < len(capped) <= 5
+    assert capped == [u for u in by_heuristic if u in capped]  # in page order

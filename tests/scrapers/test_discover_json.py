@@ -70,3 +70,13 @@ def test_empty_lists_are_an_empty_result() -> None:
 def test_malformed_bodies_raise(body: bytes) -> None:
     with pytest.raises(FeedError):
         parse_json_api(body, API)
+
+
+@pytest.mark.parametrize(
+    "values", [b"{}", b"[]", b'"x"'], ids=["empty objects", "empty arrays", "short strings"]
+)
+def test_a_body_of_millions_of_tiny_values_is_refused_unloaded(values: bytes) -> None:
+    """~10 MB of tiny values would cost json.loads hundreds of MB (issue 14)."""
+    body = b'{"ListData": [' + b",".join([values] * 2_000_000) + b"]}"
+    with pytest.raises(FeedError, match="too many values"):
+        parse_json_api(body, API)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import gzip
+import random
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +139,72 @@ def test_entities_are_never_expanded() -> None:
 def test_bad_bodies_raise(body: bytes, message: str) -> None:
     with pytest.raises(FeedError, match=message):
         parse_sitemap(body, BASE)
+
+
+def _urlset(entries: list[tuple[str, str | None]]) -> bytes:
+    urls = "".join(
+        f"<url><loc>{url}</loc>" + (f"<lastmod>{day}</lastmod>" if day else "") + "</url>"
+        for url, day in entries
+    )
+    return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
+
+
+def test_urlset_over_the_cap_keeps_the_newest_first() -> None:
+    rng = random.Random(5)
+    entries = [
+        (f"https://x.vn/a-{i}.html", rng.choice([None, f"2026-03-{rng.randint(1, 28):02d}"]))
+        for i in range(300)
+    ]
+    body = _urlset(entries)
+    whole = parse_sitemap(body, BASE)  # within the cap: every entry, in document order
+    assert [item.url for item in whole.items] == [url for url, _ in entries]
+    kept = parse_sitemap(body, BASE, max_items=40)
+    # Newest first; equal dates and undated entries in document order, undated last.
+    order = sorted(range(300), key=lambda i: (entries[i][1] is not None, entries[i][1] or "", -i))
+    assert [item.url for item in kept.items] == [entries[i][0] for i in reversed(order[-40:])]
+
+
+def test_sitemap_index_keeps_its_newest_children(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(discover_sitemap, "MAX_INDEX_CHILDREN", 2)
+    children = "".join(
+        f"<sitemap><loc>https://x.vn/sitemap-{day}.xml</loc><lastmod>2026-03-{day}</lastmod>"
+        "</sitemap>"
+        for day in ("05", "07", "01", "06")
+    )
+    body = f"<sitemapindex>{children}</sitemapindex>".encode()
+    assert parse_sitemap(body, BASE).next_pages == (
+        "https://x.vn/sitemap-07.xml",
+        "https://x.vn/sitemap-06.xml",
+    )
+
+
+def _rss_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no {field} in /proc/self/status")
+
+
+def test_850k_url_gzipped_sitemap_parses_in_bounded_memory() -> None:
+    """The sitemap of issue 14 (850k URLs, ~2.4 MB gzipped, 47 MB inflated) took an ingest
+    process to 805 MB when parsed as one tree; streamed, the parse grows the peak RSS of
+    this process by tens of MB and keeps the newest MAX_SITEMAP_ITEMS entries."""
+    parts = [b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    parts += (
+        f"<url><loc>http://127.0.0.1:8080/t/{i}</loc>"
+        f"{f'<lastmod>2025-{1 + i % 12:02d}-{1 + i % 28:02d}</lastmod>' if i % 10 == 0 else ''}"
+        "</url>".encode()
+        for i in range(850_000)
+    )
+    body = gzip.compress(b"".join(parts) + b"</urlset>", compresslevel=1)
+    del parts
+    Path("/proc/self/clear_refs").write_text("5")  # the peak RSS restarts from the current
+    before = _rss_mb("VmRSS")
+    result = parse_sitemap(body, BASE)
+    growth = _rss_mb("VmHWM") - before
+    assert growth < 100, f"parsing grew the peak RSS by {growth:.0f} MB"
+    assert len(result.items) == discover_sitemap.MAX_SITEMAP_ITEMS
+    dates = [item.updated_at for item in result.items]
+    assert None not in dates and dates == sorted(dates, reverse=True)  # 85k dated entries
+    month, day = max((1 + i % 12, 1 + i % 28) for i in range(0, 850_000, 10))
+    assert dates[0] == datetime(2025, month, day, tzinfo=VN)

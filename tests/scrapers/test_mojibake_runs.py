@@ -1,19 +1,23 @@
 """scrapers.encoding.mojibake_runs: the sequence regex tried only at its hint gives the
 matches of _MOJIBAKE_SEQ.finditer (same spans, same order) on random texts mixing lead and
 continuation characters, real UTF-8-read-as-Latin-1 runs, ASCII, Vietnamese and characters
-beyond Latin-1; mojibake_score counts the same runs as its plain definition."""
+beyond Latin-1; mojibake_score counts the same runs as its plain definition, and
+repair_mojibake gives what re.sub of the repairable runs gives."""
 
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
 from scrapers.encoding import (
     _MOJIBAKE_SEQ,
+    MOJIBAKE_MIN_SEQUENCES,
     _repair_sequence,
     mojibake_runs,
     mojibake_score,
+    repair_mojibake,
 )
 
 _CHARS = (
@@ -56,3 +60,17 @@ def test_runs_are_the_finditer_matches(seed: int) -> None:
     assert [m.span() for m in mojibake_runs(text)] == expected
     plain = sum(1 for m in _MOJIBAKE_SEQ.finditer(text) if _repair_sequence(m.group()) is not None)
     assert mojibake_score(text) == plain
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_repair_is_the_sub_of_repairable_runs(seed: int) -> None:
+    """repair_mojibake rebuilds the text from mojibake_runs: the same text as the plain
+    definition (re.sub of every repairable run, when at least MOJIBAKE_MIN_SEQUENCES)."""
+    rng = random.Random(seed)
+    text = "".join(_text(rng) for _ in range(1 if seed % 4 else 300))
+
+    def fix(match: re.Match[str]) -> str:
+        return _repair_sequence(match.group()) or match.group()
+
+    plain = _MOJIBAKE_SEQ.sub(fix, text) if mojibake_score(text) >= MOJIBAKE_MIN_SEQUENCES else text
+    assert repair_mojibake(text) == (plain, plain != text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,9 +17,9 @@ import pytest
 
 from scrapers.records import ArticleRecord
 from scrapers.serialize import record_to_dict
-from scrapers.text import fold_key, tone_key
+from scrapers.text import fold_key, text_prefix, tone_key
 from worker.db.models import Article
-from worker.dedup import ContentKey, content_hash
+from worker.dedup import ContentKey, content_hash, content_summary
 from worker.indexing import index_columns, record_text
 
 pytestmark = pytest.mark.unit
@@ -99,3 +100,19 @@ def test_spaced_key_is_the_tone_key_of_the_newline_join() -> None:
         index_columns(without)
         assert with_key.search_text == without.search_text == fold_key(record_text(data))
     assert derived > 3000
+
+
+def test_content_summary_is_the_content_key_made_piece_by_piece() -> None:
+    """content_summary (used by the store) hashes tone_key_pieces and keeps the key's head
+    only: the same hash as ContentKey, and its spaced key cut by text_prefix, on records
+    with parts long enough to be keyed piece by piece (over 256k characters)."""
+    rng = random.Random(8)
+    for short in _records(10):
+        long_part = "".join(_part(rng) + " " for _ in range(rng.choice([10, 20_000])))
+        record = replace(short, paragraphs=(*short.paragraphs, long_part * 3))
+        content = ContentKey.of(record)
+        spaced = content.spaced()
+        for limit in (200_000, 500):
+            digest, search_key = content_summary(record, limit)
+            assert digest == content.digest
+            assert search_key == (None if spaced is None else text_prefix(spaced, limit)[0])

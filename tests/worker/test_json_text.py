@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
@@ -85,7 +86,7 @@ def test_spliced_created_payload_is_the_payload_dump() -> None:
         article = _article(rng)
         article.record = _record_dict(rng) if rng.random() < 0.9 else {}
         plain = dump_json({"article": events.article_payload(article)})
-        assert events._created_json(article, JsonText.of(article.record)).text == plain
+        assert events.created_payload(article, JsonText.of(article.record)).text == plain
 
 
 @pytest.mark.unit
@@ -165,6 +166,7 @@ def test_created_rows_send_and_store_what_plain_dicts_do(
     rng = random.Random(6)
     plain_runs: list[Callable[[], None]] = [
         lambda: monkeypatch.setattr(store, "JsonText", _Dicts),
+        lambda: monkeypatch.setattr(store, "created_payload", lambda article, record: None),
         lambda: monkeypatch.setattr(store, "emit_article_created", _plain_created),
     ]
     for n in range(25):
@@ -179,3 +181,20 @@ def test_created_rows_send_and_store_what_plain_dicts_do(
         assert fast_rows == plain_rows
         assert fast_rows[:2] == [data, data]
         assert fast_rows[2]["article"]["record"] == data
+
+
+@pytest.mark.unit
+def test_a_large_json_text_escapes_characters_beyond_the_bmp() -> None:
+    """Over 1 MB, characters beyond U+FFFF are written as surrogate-pair escapes (so the
+    text is held in 2 bytes a character, not 4): the same JSON value read back."""
+    rng = random.Random(7)
+    astral = ["😀", "\U00010000", "\U0010ffff", "𝔸"]
+    big = {
+        "paragraphs": ["".join(rng.choice(["Công an ", "x", *astral]) for _ in range(300_000))],
+        "title": "😀",
+    }
+    text = dump_json(big)
+    assert orjson.loads(text) == big
+    assert max(text) <= "\uffff" and "\\ud83d\\ude00" in text
+    small = {"title": "😀 Công an"}
+    assert dump_json(small) == orjson.dumps(small).decode("utf-8")  # below 1 MB: as is

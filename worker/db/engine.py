@@ -3,6 +3,7 @@ servers pass PoolOptions for a bounded pool."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,10 +37,25 @@ class JsonText:
 def dump_json(value: Any) -> str:
     """JSON columns are written with orjson: records are serialized several times per
     stored article (article, revision, event) and the stdlib encoder was a visible part of
-    the store stage (bench/ingest.py)."""
+    the store stage (bench/ingest.py). A large text with characters beyond U+FFFF has them
+    as \\u surrogate-pair escapes (the same JSON value): one such character would make
+    Python store every character of the text in 4 bytes instead of 2 or 1, for each copy
+    the store stage holds of a huge page's record."""
     if type(value) is JsonText:
         return value.text
-    return orjson.dumps(value, option=_JSON_OPTIONS).decode("utf-8")
+    data = orjson.dumps(value, option=_JSON_OPTIONS)
+    if len(data) > _ESCAPE_ASTRAL_BYTES and _ASTRAL_UTF8.search(data) is not None:
+        data = _ASTRAL_UTF8.sub(_surrogate_escape, data)
+    return data.decode("utf-8")
+
+
+_ESCAPE_ASTRAL_BYTES = 1 << 20
+_ASTRAL_UTF8 = re.compile(rb"[\xf0-\xf4][\x80-\xbf]{3}")  # orjson writes valid UTF-8 only
+
+
+def _surrogate_escape(match: re.Match[bytes]) -> bytes:
+    code = ord(match.group().decode("utf-8")) - 0x10000
+    return b"\\u%04x\\u%04x" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
 
 
 _JSON_ARGS: dict[str, Any] = {"json_serializer": dump_json, "json_deserializer": orjson.loads}

@@ -90,7 +90,7 @@ def record_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 _RECORD_LAST = '"record":null}}'  # how the created payload's text ends, its record None
 
 
-def _created_json(article: Article, record: JsonText) -> JsonText:
+def created_payload(article: Article, record: JsonText) -> JsonText:
     """dump_json of the article.created payload, the record's part taken from `record`
     (JsonText.of(article.record)): the record is the payload's last value."""
     fields = article_payload(article)
@@ -98,15 +98,17 @@ def _created_json(article: Article, record: JsonText) -> JsonText:
     text = dump_json({"article": fields})
     if not text.endswith(_RECORD_LAST):
         raise AssertionError("the record is not the payload's last value")
-    return JsonText(text[: -len("null}}")] + record.text + "}}")
+    # One join: a + b + c would copy a huge record's text twice.
+    return JsonText("".join((text[: -len("null}}")], record.text, "}}")))
 
 
 def emit_article_created(
-    session: Session, article: Article, now: datetime, record: JsonText
+    session: Session, article: Article, now: datetime, payload: JsonText
 ) -> None:
-    """`record`: JsonText.of(article.record), serialized once by the caller for the row."""
+    """`payload`: created_payload(article, JsonText.of(article.record)), made by the caller
+    from the serialization it wrote the row with."""
     emit(
-        session, "article.created", now=now, payload=_created_json(article, record),
+        session, "article.created", now=now, payload=payload,
         source_key=article.source_key, article_id=article.id, revision=article.revision,
     )  # fmt: skip
 
