@@ -5,8 +5,8 @@ Redis stream lost by a Redis restarted without its data, and a webhook endpoint 
 After each outage, with no manual action: the process is still running, every event is
 sequenced and published once more in seq order with its id, and the outage was logged
 once (not on every retry). Outage lengths: NEWSWORKER_TEST_PG_OUTAGE_SECONDS (default 30,
-the issue's figure, under `relay`), NEWSWORKER_TEST_RUN_OUTAGE_SECONDS (default 10, under
-`run`), NEWSWORKER_TEST_WEBHOOK_OUTAGE_SECONDS (default 6). The relay's retry cap is set
+the issue's figure, under `relay`), NEWSWORKER_TEST_RUN_OUTAGE_SECONDS (default 30 too,
+under `run`), NEWSWORKER_TEST_WEBHOOK_OUTAGE_SECONDS (default 6). The relay's retry cap is set
 to 2 s here (NEWSWORKER_RELAY_RETRY_MAX_SECONDS; 30 s by default) so recovery is quick.
 """
 
@@ -37,7 +37,7 @@ from worker.notify.events import emit
 pytestmark = [pytest.mark.db, pytest.mark.timeout(240)]
 
 PG_OUTAGE = float(os.environ.get("NEWSWORKER_TEST_PG_OUTAGE_SECONDS", "30"))
-RUN_OUTAGE = float(os.environ.get("NEWSWORKER_TEST_RUN_OUTAGE_SECONDS", "10"))
+RUN_OUTAGE = float(os.environ.get("NEWSWORKER_TEST_RUN_OUTAGE_SECONDS", "30"))
 WEBHOOK_OUTAGE = float(os.environ.get("NEWSWORKER_TEST_WEBHOOK_OUTAGE_SECONDS", "6"))
 RETRY_CAP = 2.0
 SECRET = "whsec_" + "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
