@@ -27,8 +27,9 @@ cases per counter (text id, value, the sentence holding it). Counters:
   (35 common ones; rarer real family names are counted too: a lead, not an error count).
 - crimes / crimes.no_article: distinct non-administrative crimes per text (label and
   article), and those with no Criminal Code article.
-- places.inferred: districts and communes whose surface does not name their province
-  (the province was resolved, not read); `.outside_others`: of those, the province is
+- places.inferred: districts and communes whose surface does not name their province (by
+  its short name or a press alias of provinces.json: "TP.HCM"): the province was resolved,
+  not read; `.outside_others`: of those, the province is
   none of the provinces of the article's other places; `.alone`: no other place to agree.
 - relevance.near_threshold: relevance within ±NEAR of the threshold of relevance.toml.
 """
@@ -131,7 +132,7 @@ def _grams(words: list[str]) -> Iterable[str]:
 
 def cut_syllable(name: str, text: str) -> str | None:
     """The NOT_NAME syllable that follows `name` in `text` and ends a name run there."""
-    after = re.compile(rf"(?<!\w){re.escape(name)} ([{UP}][{LOW}]*)(?=[^\w\s]|\s*$|\s+[{LOW}])")
+    after = re.compile(rf"(?<!\w){re.escape(name)} ([{UP}][{LOW}]*)(?=\s*[^\w\s]|\s*$|\s+[{LOW}])")
     for m in after.finditer(text):
         if m.group(1) in NOT_NAME and m.group(1) not in CLAUSE_STARTS:
             return m.group(1)
@@ -247,7 +248,8 @@ def _persons(
         for kind in word_kinds(name.rstrip(".")):
             result.flagged.add((tid, key))
             result.add(f, f"persons.common_word.{kind}", _ex(tid, name, p["surface"], parts))
-        if (cut := cut_syllable(name, full_text)) is not None:
+        # A shortened name ("Đỗ Thị X.") ends at its period: nothing was cut.
+        if not name.endswith(".") and (cut := cut_syllable(name, full_text)) is not None:
             result.add(f, "persons.cut_short", _ex(tid, f"{name} + {cut}", f"{name} {cut}", parts))
         if key.split()[0] not in _SURNAMES:
             result.add(f, "persons.no_family_name", _ex(tid, name, p["surface"], parts))
@@ -263,12 +265,23 @@ def _common_union(
                 result.add(f, "persons.common_word", _ex(tid, name, name, parts))
 
 
+@cache
+def _province_names(code: str) -> tuple[str, ...]:
+    """Tone keys a text may name a legacy province by: its short name and press aliases."""
+    gaz = gazetteer()
+    short = gaz.provinces["legacy"][code].short
+    return (tone_key(short), *(alias for alias, c in gaz.aliases.items() if c == code))
+
+
+def _names_province(place: dict[str, Any]) -> bool:
+    surface = tone_key(place["surface"])
+    return any(name in surface for name in _province_names(place["province_code"]))
+
+
 def _places(result: SweepResult, f: str, tid: str, out: dict[str, Any], parts: list[str]) -> None:
     places = [p for p in out["places"] if p["province_code"]]
     for i, p in enumerate(places):
-        if p["kind"] not in ("district", "commune") or tone_key(p["province"]) in tone_key(
-            p["surface"]
-        ):
+        if p["kind"] not in ("district", "commune") or _names_province(p):
             continue
         value = f"{p['surface']} → {p['province']}"
         result.add(f, "places.inferred", _ex(tid, value, p["surface"], parts))
