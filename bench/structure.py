@@ -21,6 +21,12 @@ so no cache hit across records), in one process: CPU time per record and records
 (best of several rounds; process time, so other load on the box does not count).
 
 Run: python bench/structure.py [--rounds 5] [--cycles 20]
+
+Real texts (issue 15), see bench/real_report.py and bench/structure_sweep.py:
+  --real [--split dev|val|all] [--labels DIR] [--errors N]   adds the hand-labelled real set's
+      scores after the synthetic ones (--real-only: without them);
+  --sweep [--sweep-examples N] [--limit N]   trouble counts over the 2,100 corpus texts;
+  --json   the figures as one JSON object instead of the text report.
 """
 
 from __future__ import annotations
@@ -28,12 +34,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scrapers.article import parse_article
 from scrapers.police.model_events import CaseFeatures
@@ -330,15 +339,14 @@ def speed(texts: list[GoldenText], *, rounds: int, cycles: int) -> tuple[float, 
 # ---- report -----------------------------------------------------------------------------
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--cycles", type=int, default=20)
-    args = parser.parse_args()
+def synthetic_lines(rounds: int, cycles: int) -> tuple[list[str], dict[str, Any]]:
+    """The synthetic goldens' section: per-field scores, speed, misses; and its figures."""
     texts = load_golden()
     scores, extras = score(texts)
-    print(f"police structuring vs hand annotations: {len(texts)} texts ({GOLDEN})")
-    print(f"{'field':<20} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>7}  target")
+    lines = [
+        f"police structuring vs hand annotations: {len(texts)} texts ({GOLDEN})",
+        f"{'field':<20} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>7}  target",
+    ]
     for name in FIELDS:
         s = scores[name]
         target = TARGETS.get(name)
@@ -346,23 +354,71 @@ def main() -> None:
         if target:
             ok = s.precision >= target[0] and s.recall >= target[1]
             mark = f"P≥{target[0]} R≥{target[1]} {'ok' if ok else 'MISSED'}"
-        print(
+        lines.append(
             f"{name:<20} {s.tp:>4} {s.fp:>4} {s.fn:>4} {s.precision:>9.3f} {s.recall:>7.3f}  {mark}"
         )
-    cpu_ms, wall_ms = speed(texts, rounds=args.rounds, cycles=args.cycles)
+    cpu_ms, wall_ms = speed(texts, rounds=rounds, cycles=cycles)
     rate = 1000 / cpu_ms
     verdict = "ok" if rate >= TARGET_RECORDS_PER_S else "MISSED"
-    print(
+    lines.append(
         f"speed: {cpu_ms:.2f} ms CPU/record ({wall_ms:.2f} ms wall), {rate:.0f} records/s per core"
         f"  target ≥{TARGET_RECORDS_PER_S:.0f} {verdict}"
-        f"  ({len(texts)} texts × {args.cycles} cycles, best of {args.rounds})"
+        f"  ({len(texts)} texts × {cycles} cycles, best of {rounds})"
     )
-    print("\nmisses (text: field missed/extra value):")
+    lines.append("\nmisses (text: field missed/extra value):")
     for name in FIELDS:
-        for text, what in scores[name].misses:
-            print(f"  {text}: {name} {what}")
-    for text, what in extras:
-        print(f"  {text}: {what}")
+        lines += [f"  {text}: {name} {what}" for text, what in scores[name].misses]
+    lines += [f"  {text}: {what}" for text, what in extras]
+    figures = {
+        name: {"tp": s.tp, "fp": s.fp, "fn": s.fn, "precision": s.precision, "recall": s.recall}
+        for name, s in scores.items()
+    }
+    return lines, {"fields": figures, "cpu_ms_per_record": cpu_ms, "records_per_s": rate}
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--cycles", type=int, default=20)
+    parser.add_argument("--real", action="store_true", help="also score the real labelled set")
+    parser.add_argument("--real-only", action="store_true", help="the real set, no synthetic")
+    parser.add_argument("--split", choices=("dev", "val", "all"), default="all")
+    parser.add_argument("--labels", type=Path, default=None, help="label folder (real set)")
+    parser.add_argument("--errors", type=int, default=None, help="errors listed per split")
+    parser.add_argument("--sweep", action="store_true", help="whole-corpus sweep, no labels")
+    parser.add_argument("--sweep-examples", type=int, default=0, help="examples per counter")
+    parser.add_argument("--limit", type=int, default=None, help="sweep: first N texts only")
+    parser.add_argument("--json", action="store_true", help="figures as one JSON object")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
+    sections: list[list[str]] = []
+    figures: dict[str, Any] = {}
+    if args.sweep:
+        from bench.structure_sweep import sweep, sweep_lines
+
+        result = sweep(limit=args.limit)
+        sections.append(sweep_lines(result, args.sweep_examples))
+        figures["sweep"] = result.figures()
+    else:
+        if not args.real_only:
+            lines, figures["synthetic"] = synthetic_lines(args.rounds, args.cycles)
+            sections.append(lines)
+        if args.real or args.real_only:
+            from bench.real_report import SPLITS, real_json, report_lines, score_real
+
+            scores = score_real(args.labels) if args.labels else score_real()
+            shown = (*SPLITS, "all") if args.split == "all" else (args.split,)
+            head = f"real police set ({args.labels or 'tests/golden/police_real/labels'}):"
+            sections.append(["", head, *report_lines(scores, shown, args.errors)])
+            figures["real"] = {s: f for s, f in real_json(scores).items() if s in shown}
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+        return
+    for lines in sections:
+        print("\n".join(lines))
 
 
 if __name__ == "__main__":
