@@ -19,9 +19,9 @@ from sqlalchemy import create_engine, text
 
 from bench.api_flood import DEFAULT, flood, run
 from tests.e2e.api_seed import seed
+from tests.e2e.pgserver import PgServer, private_pg
 from tests.e2e.procs import Proc, Procs, alive, child_pids, free_port, running, wait_for
 from tests.pg import fresh_pg_database
-from tests.private_pg import PrivatePostgres
 from worker.bootstrap import open_runtime
 from worker.settings import Settings
 
@@ -65,32 +65,26 @@ def _is_retry_503(response: httpx.Response) -> bool:
 
 
 @pytest.fixture
-def private_pg() -> Iterator[PrivatePostgres]:
-    pg = PrivatePostgres()
-    try:
-        pg.start()
-        yield pg
-    finally:
-        pg.close()
+def pg_server() -> Iterator[PgServer]:
+    with private_pg() as server:
+        yield server
 
 
-def test_database_down_is_503_then_200_when_back(
-    private_pg: PrivatePostgres, tmp_path: Path
-) -> None:
-    _seeded(private_pg.url, tmp_path)
+def test_database_down_is_503_then_200_when_back(pg_server: PgServer, tmp_path: Path) -> None:
+    _seeded(pg_server.url(), tmp_path)
     with running(_env(tmp_path), tmp_path) as procs:
-        proc, base = _serve(procs, private_pg.url)
+        proc, base = _serve(procs, pg_server.url())
         with httpx.Client(base_url=base, timeout=20) as client:  # one keep-alive connection
             normal = {path: client.get(path).status_code for path in ROUTES}
             assert set(normal.values()) == {200, 404} and normal["/requests/1"] == 404
-            private_pg.stop()
+            pg_server.stop()
             for path in ROUTES:
                 response = client.get(path)
                 assert _is_retry_503(response), (path, response.status_code, response.text)
                 assert response.headers["retry-after"] == "5"
             health = client.get("/healthz")
             assert health.status_code == 503 and health.headers["retry-after"] == "5"
-            private_pg.start()
+            pg_server.start()
             first = client.get("/articles")  # stale pooled connections are replaced
             assert first.status_code == 200, first.text
             assert {path: client.get(path).status_code for path in ROUTES} == normal
