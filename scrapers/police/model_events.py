@@ -13,6 +13,7 @@ from scrapers.police.slots_init import quick_init
 
 CrimeContext = Literal["incident", "charge", "summary", "warning"]
 Qualifier = Literal["=", ">", ">=", "<", "<=", "~"]
+LegalMethod = Literal["phrase", "context", "bare"]
 TimePrecision = Literal["minute", "hour", "part_of_day", "day", "month", "year"]
 
 
@@ -56,6 +57,9 @@ class LegalAction:
     authority: str | None  # "Cơ quan CSĐT Công an tỉnh Thanh Hóa", as written
     start: int
     end: int
+    # "phrase": the verb phrase names the step; "context": read from around a general verb
+    # or from a mention implying it ("theo cáo trạng"); "bare": khoi_to, step not said.
+    method: LegalMethod = "phrase"
 
 
 @quick_init

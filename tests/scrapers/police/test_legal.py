@@ -88,7 +88,7 @@ def test_seed_has_no_procedural_step() -> None:
         ("Trần Thị Lan (SN 1992, trú tại phường Hưng Dũng) bị khởi tố về tội “Lừa đảo”",
          [("khoi_to_bi_can", ("Trần Thị Lan",))]),
         ("khởi tố 175 vụ, 385 bị can", [("khoi_to", ())]),
-        ("xử phạt 1.136 trường hợp, tạm giữ 870 xe mô tô", []),
+        ("xử phạt 1.136 trường hợp, tạm giữ 870 xe mô tô", [("xu_phat_hanh_chinh", ())]),
         ("khám nghiệm hiện trường, tạm giữ phương tiện để điều tra", []),
         ("tạm giữ hình sự Nguyễn Văn B", [("tam_giu", ("Nguyễn Văn B",))]),
     ],
@@ -97,3 +97,55 @@ def test_accused_steps_and_seized_vehicles(
     text: str, actions: list[tuple[str, tuple[str, ...]]]
 ) -> None:
     assert [(a.action, a.subjects) for a in extract_legal_actions(text)] == actions
+
+
+# Real-article families (issue 15).
+@pytest.mark.parametrize(
+    ("text", "actions"),
+    [
+        # Bare "khởi tố" read from what follows; left bare only when no step is said.
+        ("Khởi tố tài xế say rượu tông chết 2 người", [("khoi_to_bi_can", "context")]),
+        ("Khởi tố vụ xô xát làm 1 người tử vong ở quán karaoke", [("khoi_to_vu_an", "context")]),
+        ("Công an huyện đã khởi tố Lê Văn Tâm về tội trộm cắp.", [("khoi_to_bi_can", "context")]),
+        ("Ba bị cáo bị Cơ quan CSĐT Công an tỉnh khởi tố vào tháng 3.",
+         [("khoi_to_bi_can", "context")]),
+        ("Khởi tố vụ cướp tiệm vàng. Công an đã khởi tố vụ án, khởi tố bị can Lê Văn Tâm.",
+         [("khoi_to_vu_an", "context"), ("khoi_to_vu_an", "phrase"),
+          ("khoi_to_bi_can", "phrase")]),
+        ("Năm qua, công an tỉnh đã khởi tố 90 vụ, 120 bị can.", [("khoi_to", "bare")]),
+        # Steps announced, requested, negated, asked about: not taken.
+        ("Công an huyện sẽ khởi tố vụ án, khởi tố bị can đối với nhóm thanh niên.", []),
+        ("Công an kêu gọi Lê Văn Tâm ra đầu thú để hưởng khoan hồng.", []),
+        ("Bộ Công an đề nghị khởi tố nguyên giám đốc sở.", []),
+        ("Cơ quan điều tra chưa khởi tố vụ án vì chưa đủ căn cứ.", []),
+        ("Viện kiểm sát có khởi tố ông A hay không vẫn chưa rõ.", []),
+        ("Người vi phạm nồng độ cồn bị xử phạt như thế nào?", []),
+        ("Đột nhập tiệm vàng để trộm thì bị công an bắt quả tang.", [("bat_qua_tang", "phrase")]),
+        # A sentence quoting the Code ("… thì bị phạt tù từ …") reports no step.
+        ("Người nào đã bị xử phạt hành chính về hành vi này mà còn vi phạm thì bị phạt tù từ "
+         "6 tháng đến 3 năm.", []),
+        # Mentions that imply a step.
+        ("Theo cáo trạng, Lê Văn Tâm đã nhiều lần lừa tiền.", [("truy_to", "context")]),
+        ("Tòa tuyên phạt bị cáo 9 năm tù. Bị cáo bị kết án về tội tham ô.",
+         [("xet_xu", "phrase"), ("xet_xu", "phrase")]),
+        ("Chiều 3/5, Nguyễn Văn Hòa đến Công an huyện tự thú.", [("dau_thu", "phrase")]),
+        ("TAND huyện xử phạt bị cáo 3 năm tù.", [("xet_xu", "context")]),
+        # Reports received: by the police, not by the local government or a fire unit.
+        ("Chị V. đã đến cơ quan công an trình báo.", [("tiep_nhan_tin_bao", "context")]),
+        ("Người dân trình báo lên chính quyền xã.", []),
+        ("Nhận tin báo lúc 2h, Cảnh sát PCCC đã điều 5 xe chữa cháy.", []),
+        # Administrative custody and storage yards are no tam_giu.
+        ("Công an phường đang tạm giữ hành chính Lê Thị Hoa để làm rõ.", []),
+        ("Lô xe tại kho tạm giữ của cơ quan điều tra.", []),
+        ("Ông A, đảng viên Phòng Cảnh sát truy nã tội phạm, bị khiển trách.", []),
+    ],
+)  # fmt: skip
+def test_real_article_families(text: str, actions: list[tuple[str, str]]) -> None:
+    assert [(a.action, a.method) for a in extract_legal_actions(text)] == actions
+
+
+def test_bare_name_promotion_keeps_subjects() -> None:
+    (action,) = extract_legal_actions("Công an huyện đã khởi tố Lê Văn Tâm về tội trộm cắp.")
+    assert action.subjects == ("Lê Văn Tâm",)
+    (cited,) = extract_legal_actions("Theo cáo trạng, Lê Văn Tâm đã nhiều lần lừa tiền.")
+    assert cited.subjects == ()  # a cited indictment is a mention, not a verb with an object
