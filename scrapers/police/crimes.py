@@ -13,11 +13,14 @@ Context per sentence: quoted → charge; else warning, summary, charge cues; els
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache, lru_cache
 from typing import Any
 
-from scrapers.police.model_events import CrimeContext, CrimeMention
+from scrapers.police.crime_phrases import PhraseHit, citation_hits, frame_hits
+from scrapers.police.crime_scope import CONFIDENCE, GUESS_CONFIDENCE, scoped, sentence_contexts
+from scrapers.police.model_events import CrimeContext, CrimeMention, CrimeMethod
 from scrapers.police.rules import (
     Prepared,
     alternation,
@@ -42,6 +45,7 @@ class _Term:
     articles: tuple[str, ...]
     primary: str | None
     chapter: str | None
+    official: bool  # an official offence name ([charges]), not a press term
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +57,8 @@ class _Rules:
     intro_re: re.Pattern[str]
     more_quoted_re: re.Pattern[str]
     admin_vocab: Vocabulary
-    context_vocab: dict[str, Vocabulary]
     chapters: tuple[tuple[str, int, int], ...]
+    label_of: dict[str, str]  # article → its official name (first listed)
 
 
 _DIGITS = re.compile(r"\d+")
@@ -86,10 +90,12 @@ def _rules() -> _Rules:
     charges = {key_of(name): art for name, art in data["charges"].items()}
     terms: dict[str, _Term] = {}
     for name, art in data["charges"].items():
-        terms[key_of(name)] = _Term(name, (art,), art, None)
+        terms[key_of(name)] = _Term(name, (art,), art, None, True)
     for name, spec in data["terms"].items():
         arts = tuple(spec["articles"])
-        terms[key_of(name)] = _Term(spec["label"], arts, spec.get("primary"), spec.get("chapter"))
+        terms[key_of(name)] = _Term(
+            spec["label"], arts, spec.get("primary"), spec.get("chapter"), False
+        )
     names = list(data["charges"]) + list(data["terms"])
     return _Rules(
         terms=terms,
@@ -101,28 +107,44 @@ def _rules() -> _Rules:
             rf"\s*(?:,|;|và|hoặc)\s*(?:tội\s*)?[{_OPEN}]([^{_CLOSE}\n]{{2,200}})[{_CLOSE}]"
         ),
         admin_vocab=Vocabulary(data["administrative"]),
-        context_vocab={k: Vocabulary(v) for k, v in data["context"].items()},
         chapters=tuple((c[0], int(c[1]), int(c[2])) for c in data["chapters"]),
+        label_of={art: name for name, art in reversed(data["charges"].items())},
     )
 
 
-def extract_crimes(text: str) -> tuple[CrimeMention, ...]:
-    """Crime mentions in document order; each term occurrence once (first per sentence)."""
-    return memoised(prepare(text), "crimes", _crimes)
+@cache
+def _citation_switch() -> date:
+    return date.fromisoformat(table("crimes")["citations"]["code_2015_from"])
 
 
-def _crimes(prep: Prepared) -> tuple[CrimeMention, ...]:
+def extract_crimes(text: str, published: date | None = None) -> tuple[CrimeMention, ...]:
+    """Crime mentions in document order; each term occurrence once (first per sentence).
+    `published` (the article date) decides which Criminal Code a bare "Điều N BLHS" cites."""
+    prep = prepare(text)
+    code = "1999" if published is not None and published < _citation_switch() else "2015"
+    return memoised(prep, f"crimes:{code}", lambda p: _crimes(p, published))
+
+
+def _crimes(prep: Prepared, published: date | None) -> tuple[CrimeMention, ...]:
     rules = _rules()
     spans = sentences(prep)
     units = _unit_names(prep)
-    contexts = _sentence_contexts(prep, spans, rules, units)
+    contexts = sentence_contexts(prep, units)
     admin_sentences = {sentence_index(spans, h[0]) for h in rules.admin_vocab.hits(prep)}
     out: list[CrimeMention] = []
     covered: list[tuple[int, int]] = list(units)  # "... tội phạm về ma túy" names a unit
+    frames = frame_hits(prep)
     for start, end in _quoted(prep, rules):
         covered.append((start, end))
         idx = sentence_index(spans, start)
-        out.append(_quoted_mention(prep, rules, start, end, idx in admin_sentences))
+        inside = [f for f in frames if start <= f.start and f.end <= end]
+        context: CrimeContext = "general" if contexts[idx] == "general" else "charge"
+        out.extend(_quoted_mentions(prep, (start, end), inside, context, idx in admin_sentences))
+    for f in frames:
+        if not any(s <= f.start < e for s, e in covered):
+            idx = sentence_index(spans, f.start)
+            out.append(_phrase_mention(prep, f, "frame", contexts[idx], idx in admin_sentences))
+    covered.extend((f.start, f.end) for f in frames)
     seen: set[tuple[int, str]] = set()
     for start, end, key in rules.term_vocab.hits(prep):
         if any(s <= start < e for s, e in covered):
@@ -135,9 +157,53 @@ def _crimes(prep: Prepared) -> tuple[CrimeMention, ...]:
         out.append(
             _term_mention(prep, (start, end, key), term, contexts[idx], idx in admin_sentences)
         )
+    out.extend(_citation_mentions(prep, published, out, contexts, admin_sentences))
     out.extend(_admin_mentions(prep, rules, spans, contexts))
     out.sort(key=lambda c: c.start)
-    return tuple(out)
+    return tuple(scoped(prep, out))
+
+
+def _citation_mentions(
+    prep: Prepared,
+    published: date | None,
+    found: list[CrimeMention],
+    contexts: list[CrimeContext],
+    admin_sentences: set[int],
+) -> list[CrimeMention]:
+    """Cited article numbers, for sentences that name no offence with an article."""
+    spans = sentences(prep)
+    named = {sentence_index(spans, m.start) for m in found if m.article or m.articles}
+    out = []
+    for hit in citation_hits(prep, published, lambda n: chapter_of(n) is not None):
+        idx = sentence_index(spans, hit.start)
+        if idx not in named:
+            out.append(
+                _phrase_mention(prep, hit, "article_number", contexts[idx], idx in admin_sentences)
+            )
+    return out
+
+
+def _phrase_mention(
+    prep: Prepared, hit: PhraseHit, method: CrimeMethod, context: CrimeContext, admin: bool
+) -> CrimeMention:
+    rules = _rules()
+    article = hit.primary
+    sure = hit.explicit and article is not None and len(hit.articles) == 1
+    confidence = CONFIDENCE[method] if sure else (GUESS_CONFIDENCE if article else 0.0)
+    return CrimeMention(
+        surface=prep.text[hit.start : hit.end],
+        label=rules.label_of.get(article or hit.articles[0], prep.text[hit.start : hit.end]),
+        article=article,
+        articles=hit.articles,
+        chapter=chapter_of(article or hit.articles[0]),
+        context=context,
+        quoted_charge=False,
+        administrative=admin,
+        start=hit.start,
+        end=hit.end,
+        method=method if article else "none",
+        confidence=confidence,
+    )
 
 
 def _quoted(prep: Prepared, rules: _Rules) -> list[tuple[int, int]]:
@@ -156,32 +222,50 @@ def _quoted(prep: Prepared, rules: _Rules) -> list[tuple[int, int]]:
     return found
 
 
-def _quoted_mention(
-    prep: Prepared, rules: _Rules, start: int, end: int, administrative: bool
-) -> CrimeMention:
-    surface = prep.text[start:end].strip()
+def _quoted_mentions(
+    prep: Prepared,
+    span: tuple[int, int],
+    frames: list[PhraseHit],
+    context: CrimeContext,
+    administrative: bool,
+) -> list[CrimeMention]:
+    """A quoted charge name: the official name, else its joined offences ("Mua bán, vận
+    chuyển trái phép chất ma túy" → 251, 250), else the press term inside it."""
+    rules = _rules()
+    start, end = span
     key = squash(prep.key[start:end])
     article = rules.charges.get(key)
+    if article is None and frames:
+        return [
+            replace(_phrase_mention(prep, f, "frame", context, administrative), quoted_charge=True)
+            for f in frames
+        ]
     articles: tuple[str, ...] = (article,) if article else ()
-    label, chapter = surface, chapter_of(article)
+    surface = prep.text[start:end].strip()
+    chapter = chapter_of(article)
     if article is None:
         inner = rules.term_re.search(key)
         if inner is not None:
             term = rules.terms[squash(inner.group(0))]
             article, articles = term.primary, term.articles
             chapter = term.chapter or chapter_of(term.primary)
-    return CrimeMention(
-        surface=surface,
-        label=label,
-        article=article,
-        articles=articles,
-        chapter=chapter,
-        context="charge",
-        quoted_charge=True,
-        administrative=administrative,
-        start=start,
-        end=end,
-    )
+    confidence = CONFIDENCE["quoted_charge"] if len(articles) == 1 else GUESS_CONFIDENCE
+    return [
+        CrimeMention(
+            surface=surface,
+            label=surface,
+            article=article,
+            articles=articles,
+            chapter=chapter,
+            context=context,
+            quoted_charge=True,
+            administrative=administrative,
+            start=start,
+            end=end,
+            method="quoted_charge" if article else "none",
+            confidence=confidence if article else 0.0,
+        )
+    ]
 
 
 def _term_mention(
@@ -199,6 +283,8 @@ def _term_mention(
     chapter = term.chapter or chapter_of(term.primary)
     if chapter is None and len(chapters) == 1:
         chapter = chapters.pop()
+    method: CrimeMethod = "charge_name" if term.official else "press_term"
+    confidence = CONFIDENCE[method] if len(term.articles) == 1 else GUESS_CONFIDENCE
     return CrimeMention(
         surface=prep.text[start:end],
         label=term.label,
@@ -210,6 +296,8 @@ def _term_mention(
         administrative=administrative,
         start=start,
         end=end,
+        method=method if term.primary else "none",
+        confidence=confidence if term.primary else 0.0,
     )
 
 
@@ -236,6 +324,8 @@ def _admin_mentions(
                 administrative=True,
                 start=start,
                 end=end,
+                method="none",
+                confidence=0.0,
             )
         )
     return out
@@ -243,31 +333,3 @@ def _admin_mentions(
 
 def _unit_names(prep: Prepared) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _UNIT_NAME.finditer(prep.key)]
-
-
-def _sentence_contexts(
-    prep: Prepared,
-    spans: list[tuple[int, int]],
-    rules: _Rules,
-    units: list[tuple[int, int]],
-) -> list[CrimeContext]:
-    """Context of every sentence from one pass per cue list (cues inside unit names
-    skipped)."""
-    hits: dict[str, set[int]] = {}
-    for name, vocab in rules.context_vocab.items():
-        hits[name] = {
-            sentence_index(spans, h[0])
-            for h in vocab.hits(prep)
-            if not any(s <= h[0] < e for s, e in units)
-        }
-    out: list[CrimeContext] = []
-    for idx in range(len(spans)):
-        if idx in hits["warning"]:
-            out.append("warning")
-        elif idx in hits["summary"]:
-            out.append("summary")
-        elif idx in hits["charge"]:
-            out.append("charge")
-        else:
-            out.append("incident")
-    return out
