@@ -84,9 +84,11 @@ def frame_hits(prep: Prepared) -> list[PhraseHit]:
         if m is None:
             continue
         verbs = rules.verbs[rules.frame_of[key]]
+        named: set[str] = set()  # "tàng trữ, sử dụng trái phép vũ khí quân dụng": one 304
         for v in rules.verb.finditer(prep.key, m.start(1), m.end(1)):
             article = verbs.get(" ".join(v.group(0).split()))
-            if article is not None:
+            if article is not None and article not in named:
+                named.add(article)
                 out.append(PhraseHit(v.start(), end, (article,), article, True))
     return out
 

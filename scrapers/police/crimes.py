@@ -1,67 +1,48 @@
-"""Crime mentions (pure): text in, CrimeMention records out.
+"""Crime mentions (pure): text (and the article date) in, CrimeMention records out.
 
-Rules live in data/crimes.toml. Order of evidence:
+Rules live in data/crimes.toml (loaded by crime_rules.py). Order of evidence:
 1. quoted charge names after tội / hành vi (tội “Lừa đảo chiếm đoạt tài sản” → 174),
-   including lists (tội “A” và “B”); a quote not in the table keeps its text as label;
-2. official names and press terms in running text, one alternation pass, longest first
-   ("tín dụng đen" → 201 with its other candidates, "đánh bạc" → 321/322);
-3. administrative violations (xử phạt hành chính …) are kept as `administrative` mentions,
+   including lists (tội “A” và “B”) and joined offences inside one quote (“Mua bán, vận
+   chuyển trái phép chất ma túy” → 251, 250); a quote not in the table keeps its text;
+2. joined offences in running text (crime_phrases.py frames: one article per verb);
+3. official names (2015 and 1999 Code wordings) and press terms in running text, one
+   alternation pass, longest first ("tín dụng đen" → 201 with its other candidates);
+4. cited article numbers ("Điều 194 BLHS", the code from its year or the article date),
+   only in sentences that name no offence otherwise;
+5. administrative violations (xử phạt hành chính …) are kept as `administrative` mentions,
    and crime terms in the same sentence are flagged administrative.
-Context per sentence: quoted → charge; else warning, summary, charge cues; else incident.
+Context per sentence: general (statute, draft law) → else quoted → charge; else warning,
+summary, charge cues; else incident. crime_scope.py then withdraws the article of prior
+convictions, negated and "chống X" mentions and narrows press terms to the officially named
+article. Every mention says how its article was chosen (`method`) and how sure (`confidence`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
-from functools import cache, lru_cache
-from typing import Any
 
 from scrapers.police.crime_phrases import PhraseHit, citation_hits, frame_hits
+from scrapers.police.crime_rules import (
+    QUOTE,
+    CrimeRules,
+    Term,
+    chapter_of,
+    citation_switch,
+    crime_rules,
+)
 from scrapers.police.crime_scope import CONFIDENCE, GUESS_CONFIDENCE, scoped, sentence_contexts
 from scrapers.police.model_events import CrimeContext, CrimeMention, CrimeMethod
 from scrapers.police.rules import (
     Prepared,
-    alternation,
-    compile_terms,
-    key_of,
     memoised,
     prepare,
     sentence_index,
     sentences,
     squash,
-    table,
 )
-from scrapers.police.vocab import Vocabulary
 
-_OPEN, _CLOSE = '“"«', '”"»'
-_QUOTE = re.compile(rf"[{_OPEN}]([^{_OPEN}{_CLOSE}\n]{{2,200}})[{_CLOSE}]")
-
-
-@dataclass(frozen=True, slots=True)
-class _Term:
-    label: str
-    articles: tuple[str, ...]
-    primary: str | None
-    chapter: str | None
-    official: bool  # an official offence name ([charges]), not a press term
-
-
-@dataclass(frozen=True, slots=True)
-class _Rules:
-    terms: dict[str, _Term]
-    charges: dict[str, str]  # key of official name → article
-    term_vocab: Vocabulary
-    term_re: re.Pattern[str]  # for the inside of a quote only (short strings)
-    intro_re: re.Pattern[str]
-    more_quoted_re: re.Pattern[str]
-    admin_vocab: Vocabulary
-    chapters: tuple[tuple[str, int, int], ...]
-    label_of: dict[str, str]  # article → its official name (first listed)
-
-
-_DIGITS = re.compile(r"\d+")
 # Police unit names hold summary words ("Phòng Cảnh sát điều tra tội phạm về ma túy",
 # "Cục Cảnh sát phòng, chống tội phạm ..."): cues inside them say nothing of the sentence.
 _UNIT_NAME = re.compile(
@@ -69,64 +50,16 @@ _UNIT_NAME = re.compile(
 )
 
 
-@lru_cache(maxsize=1024)
-def chapter_of(article: str | None) -> str | None:
-    """BLHS 2015 chapter of an article number ("256a" → "XX")."""
-    if not article:
-        return None
-    digits = _DIGITS.match(article)
-    if digits is None:
-        return None
-    number = int(digits.group(0))
-    for roman, first, last in _rules().chapters:
-        if first <= number <= last:
-            return roman
-    return None
-
-
-@cache
-def _rules() -> _Rules:
-    data: dict[str, Any] = table("crimes")
-    charges = {key_of(name): art for name, art in data["charges"].items()}
-    terms: dict[str, _Term] = {}
-    for name, art in data["charges"].items():
-        terms[key_of(name)] = _Term(name, (art,), art, None, True)
-    for name, spec in data["terms"].items():
-        arts = tuple(spec["articles"])
-        terms[key_of(name)] = _Term(
-            spec["label"], arts, spec.get("primary"), spec.get("chapter"), False
-        )
-    names = list(data["charges"]) + list(data["terms"])
-    return _Rules(
-        terms=terms,
-        charges=charges,
-        term_vocab=Vocabulary(names),
-        term_re=compile_terms(names),
-        intro_re=re.compile("(?:" + alternation(data["charge_intro"]) + r")\s*$"),
-        more_quoted_re=re.compile(
-            rf"\s*(?:,|;|và|hoặc)\s*(?:tội\s*)?[{_OPEN}]([^{_CLOSE}\n]{{2,200}})[{_CLOSE}]"
-        ),
-        admin_vocab=Vocabulary(data["administrative"]),
-        chapters=tuple((c[0], int(c[1]), int(c[2])) for c in data["chapters"]),
-        label_of={art: name for name, art in reversed(data["charges"].items())},
-    )
-
-
-@cache
-def _citation_switch() -> date:
-    return date.fromisoformat(table("crimes")["citations"]["code_2015_from"])
-
-
 def extract_crimes(text: str, published: date | None = None) -> tuple[CrimeMention, ...]:
     """Crime mentions in document order; each term occurrence once (first per sentence).
     `published` (the article date) decides which Criminal Code a bare "Điều N BLHS" cites."""
     prep = prepare(text)
-    code = "1999" if published is not None and published < _citation_switch() else "2015"
+    code = "1999" if published is not None and published < citation_switch() else "2015"
     return memoised(prep, f"crimes:{code}", lambda p: _crimes(p, published))
 
 
 def _crimes(prep: Prepared, published: date | None) -> tuple[CrimeMention, ...]:
-    rules = _rules()
+    rules = crime_rules()
     spans = sentences(prep)
     units = _unit_names(prep)
     contexts = sentence_contexts(prep, units)
@@ -186,7 +119,7 @@ def _citation_mentions(
 def _phrase_mention(
     prep: Prepared, hit: PhraseHit, method: CrimeMethod, context: CrimeContext, admin: bool
 ) -> CrimeMention:
-    rules = _rules()
+    rules = crime_rules()
     article = hit.primary
     sure = hit.explicit and article is not None and len(hit.articles) == 1
     confidence = CONFIDENCE[method] if sure else (GUESS_CONFIDENCE if article else 0.0)
@@ -206,10 +139,10 @@ def _phrase_mention(
     )
 
 
-def _quoted(prep: Prepared, rules: _Rules) -> list[tuple[int, int]]:
+def _quoted(prep: Prepared, rules: CrimeRules) -> list[tuple[int, int]]:
     """Spans (inside the quotes) of quoted charge names, lists included."""
     found: list[tuple[int, int]] = []
-    for m in _QUOTE.finditer(prep.key):
+    for m in QUOTE.finditer(prep.key):
         if found and m.start(1) < found[-1][1]:
             continue
         if rules.intro_re.search(prep.key, max(0, m.start() - 16), m.start()) is None:
@@ -231,7 +164,7 @@ def _quoted_mentions(
 ) -> list[CrimeMention]:
     """A quoted charge name: the official name, else its joined offences ("Mua bán, vận
     chuyển trái phép chất ma túy" → 251, 250), else the press term inside it."""
-    rules = _rules()
+    rules = crime_rules()
     start, end = span
     key = squash(prep.key[start:end])
     article = rules.charges.get(key)
@@ -271,7 +204,7 @@ def _quoted_mentions(
 def _term_mention(
     prep: Prepared,
     hit: tuple[int, int, str],
-    term: _Term,
+    term: Term,
     context: CrimeContext,
     administrative: bool,
 ) -> CrimeMention:
@@ -302,7 +235,7 @@ def _term_mention(
 
 
 def _admin_mentions(
-    prep: Prepared, rules: _Rules, spans: list[tuple[int, int]], contexts: list[CrimeContext]
+    prep: Prepared, rules: CrimeRules, spans: list[tuple[int, int]], contexts: list[CrimeContext]
 ) -> list[CrimeMention]:
     out: list[CrimeMention] = []
     seen: set[int] = set()
