@@ -1,63 +1,48 @@
-"""Crime mentions (pure): text in, CrimeMention records out.
+"""Crime mentions (pure): text (and the article date) in, CrimeMention records out.
 
-Rules live in data/crimes.toml. Order of evidence:
+Rules live in data/crimes.toml (loaded by crime_rules.py). Order of evidence:
 1. quoted charge names after tội / hành vi (tội “Lừa đảo chiếm đoạt tài sản” → 174),
-   including lists (tội “A” và “B”); a quote not in the table keeps its text as label;
-2. official names and press terms in running text, one alternation pass, longest first
-   ("tín dụng đen" → 201 with its other candidates, "đánh bạc" → 321/322);
-3. administrative violations (xử phạt hành chính …) are kept as `administrative` mentions,
+   including lists (tội “A” và “B”) and joined offences inside one quote (“Mua bán, vận
+   chuyển trái phép chất ma túy” → 251, 250); a quote not in the table keeps its text;
+2. joined offences in running text (crime_phrases.py frames: one article per verb);
+3. official names (2015 and 1999 Code wordings) and press terms in running text, one
+   alternation pass, longest first ("tín dụng đen" → 201 with its other candidates);
+4. cited article numbers ("Điều 194 BLHS", the code from its year or the article date),
+   only in sentences that name no offence otherwise;
+5. administrative violations (xử phạt hành chính …) are kept as `administrative` mentions,
    and crime terms in the same sentence are flagged administrative.
-Context per sentence: quoted → charge; else warning, summary, charge cues; else incident.
+Context per sentence: general (statute, draft law) → else quoted → charge; else warning,
+summary, charge cues; else incident. crime_scope.py then withdraws the article of prior
+convictions, negated and "chống X" mentions and narrows press terms to the officially named
+article. Every mention says how its article was chosen (`method`) and how sure (`confidence`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import Any
+from dataclasses import replace
+from datetime import date
 
-from scrapers.police.model_events import CrimeContext, CrimeMention
+from scrapers.police.crime_phrases import PhraseHit, citation_hits, frame_hits
+from scrapers.police.crime_rules import (
+    QUOTE,
+    CrimeRules,
+    Term,
+    chapter_of,
+    citation_switch,
+    crime_rules,
+)
+from scrapers.police.crime_scope import CONFIDENCE, GUESS_CONFIDENCE, scoped, sentence_contexts
+from scrapers.police.model_events import CrimeContext, CrimeMention, CrimeMethod
 from scrapers.police.rules import (
     Prepared,
-    alternation,
-    compile_terms,
-    key_of,
     memoised,
     prepare,
     sentence_index,
     sentences,
     squash,
-    table,
 )
-from scrapers.police.vocab import Vocabulary
 
-_OPEN, _CLOSE = '“"«', '”"»'
-_QUOTE = re.compile(rf"[{_OPEN}]([^{_OPEN}{_CLOSE}\n]{{2,200}})[{_CLOSE}]")
-
-
-@dataclass(frozen=True, slots=True)
-class _Term:
-    label: str
-    articles: tuple[str, ...]
-    primary: str | None
-    chapter: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Rules:
-    terms: dict[str, _Term]
-    charges: dict[str, str]  # key of official name → article
-    term_vocab: Vocabulary
-    term_re: re.Pattern[str]  # for the inside of a quote only (short strings)
-    intro_re: re.Pattern[str]
-    more_quoted_re: re.Pattern[str]
-    admin_vocab: Vocabulary
-    context_vocab: dict[str, Vocabulary]
-    chapters: tuple[tuple[str, int, int], ...]
-
-
-_DIGITS = re.compile(r"\d+")
 # Police unit names hold summary words ("Phòng Cảnh sát điều tra tội phạm về ma túy",
 # "Cục Cảnh sát phòng, chống tội phạm ..."): cues inside them say nothing of the sentence.
 _UNIT_NAME = re.compile(
@@ -65,64 +50,34 @@ _UNIT_NAME = re.compile(
 )
 
 
-@lru_cache(maxsize=1024)
-def chapter_of(article: str | None) -> str | None:
-    """BLHS 2015 chapter of an article number ("256a" → "XX")."""
-    if not article:
-        return None
-    digits = _DIGITS.match(article)
-    if digits is None:
-        return None
-    number = int(digits.group(0))
-    for roman, first, last in _rules().chapters:
-        if first <= number <= last:
-            return roman
-    return None
+def extract_crimes(text: str, published: date | None = None) -> tuple[CrimeMention, ...]:
+    """Crime mentions in document order; each term occurrence once (first per sentence).
+    `published` (the article date) decides which Criminal Code a bare "Điều N BLHS" cites."""
+    prep = prepare(text)
+    code = "1999" if published is not None and published < citation_switch() else "2015"
+    return memoised(prep, f"crimes:{code}", lambda p: _crimes(p, published))
 
 
-@cache
-def _rules() -> _Rules:
-    data: dict[str, Any] = table("crimes")
-    charges = {key_of(name): art for name, art in data["charges"].items()}
-    terms: dict[str, _Term] = {}
-    for name, art in data["charges"].items():
-        terms[key_of(name)] = _Term(name, (art,), art, None)
-    for name, spec in data["terms"].items():
-        arts = tuple(spec["articles"])
-        terms[key_of(name)] = _Term(spec["label"], arts, spec.get("primary"), spec.get("chapter"))
-    names = list(data["charges"]) + list(data["terms"])
-    return _Rules(
-        terms=terms,
-        charges=charges,
-        term_vocab=Vocabulary(names),
-        term_re=compile_terms(names),
-        intro_re=re.compile("(?:" + alternation(data["charge_intro"]) + r")\s*$"),
-        more_quoted_re=re.compile(
-            rf"\s*(?:,|;|và|hoặc)\s*(?:tội\s*)?[{_OPEN}]([^{_CLOSE}\n]{{2,200}})[{_CLOSE}]"
-        ),
-        admin_vocab=Vocabulary(data["administrative"]),
-        context_vocab={k: Vocabulary(v) for k, v in data["context"].items()},
-        chapters=tuple((c[0], int(c[1]), int(c[2])) for c in data["chapters"]),
-    )
-
-
-def extract_crimes(text: str) -> tuple[CrimeMention, ...]:
-    """Crime mentions in document order; each term occurrence once (first per sentence)."""
-    return memoised(prepare(text), "crimes", _crimes)
-
-
-def _crimes(prep: Prepared) -> tuple[CrimeMention, ...]:
-    rules = _rules()
+def _crimes(prep: Prepared, published: date | None) -> tuple[CrimeMention, ...]:
+    rules = crime_rules()
     spans = sentences(prep)
     units = _unit_names(prep)
-    contexts = _sentence_contexts(prep, spans, rules, units)
+    contexts = sentence_contexts(prep, units)
     admin_sentences = {sentence_index(spans, h[0]) for h in rules.admin_vocab.hits(prep)}
     out: list[CrimeMention] = []
     covered: list[tuple[int, int]] = list(units)  # "... tội phạm về ma túy" names a unit
+    frames = frame_hits(prep)
     for start, end in _quoted(prep, rules):
         covered.append((start, end))
         idx = sentence_index(spans, start)
-        out.append(_quoted_mention(prep, rules, start, end, idx in admin_sentences))
+        inside = [f for f in frames if start <= f.start and f.end <= end]
+        context: CrimeContext = "general" if contexts[idx] == "general" else "charge"
+        out.extend(_quoted_mentions(prep, (start, end), inside, context, idx in admin_sentences))
+    for f in frames:
+        if not any(s <= f.start < e for s, e in covered):
+            idx = sentence_index(spans, f.start)
+            out.append(_phrase_mention(prep, f, "frame", contexts[idx], idx in admin_sentences))
+    covered.extend((f.start, f.end) for f in frames)
     seen: set[tuple[int, str]] = set()
     for start, end, key in rules.term_vocab.hits(prep):
         if any(s <= start < e for s, e in covered):
@@ -135,15 +90,59 @@ def _crimes(prep: Prepared) -> tuple[CrimeMention, ...]:
         out.append(
             _term_mention(prep, (start, end, key), term, contexts[idx], idx in admin_sentences)
         )
+    out.extend(_citation_mentions(prep, published, out, contexts, admin_sentences))
     out.extend(_admin_mentions(prep, rules, spans, contexts))
     out.sort(key=lambda c: c.start)
-    return tuple(out)
+    return tuple(scoped(prep, out))
 
 
-def _quoted(prep: Prepared, rules: _Rules) -> list[tuple[int, int]]:
+def _citation_mentions(
+    prep: Prepared,
+    published: date | None,
+    found: list[CrimeMention],
+    contexts: list[CrimeContext],
+    admin_sentences: set[int],
+) -> list[CrimeMention]:
+    """Cited article numbers, for sentences that name no offence with an article."""
+    spans = sentences(prep)
+    named = {sentence_index(spans, m.start) for m in found if m.article or m.articles}
+    out = []
+    for hit in citation_hits(prep, published, lambda n: chapter_of(n) is not None):
+        idx = sentence_index(spans, hit.start)
+        if idx not in named:
+            out.append(
+                _phrase_mention(prep, hit, "article_number", contexts[idx], idx in admin_sentences)
+            )
+    return out
+
+
+def _phrase_mention(
+    prep: Prepared, hit: PhraseHit, method: CrimeMethod, context: CrimeContext, admin: bool
+) -> CrimeMention:
+    rules = crime_rules()
+    article = hit.primary
+    sure = hit.explicit and article is not None and len(hit.articles) == 1
+    confidence = CONFIDENCE[method] if sure else (GUESS_CONFIDENCE if article else 0.0)
+    return CrimeMention(
+        surface=prep.text[hit.start : hit.end],
+        label=rules.label_of.get(article or hit.articles[0], prep.text[hit.start : hit.end]),
+        article=article,
+        articles=hit.articles,
+        chapter=chapter_of(article or hit.articles[0]),
+        context=context,
+        quoted_charge=False,
+        administrative=admin,
+        start=hit.start,
+        end=hit.end,
+        method=method if article else "none",
+        confidence=confidence,
+    )
+
+
+def _quoted(prep: Prepared, rules: CrimeRules) -> list[tuple[int, int]]:
     """Spans (inside the quotes) of quoted charge names, lists included."""
     found: list[tuple[int, int]] = []
-    for m in _QUOTE.finditer(prep.key):
+    for m in QUOTE.finditer(prep.key):
         if found and m.start(1) < found[-1][1]:
             continue
         if rules.intro_re.search(prep.key, max(0, m.start() - 16), m.start()) is None:
@@ -156,38 +155,56 @@ def _quoted(prep: Prepared, rules: _Rules) -> list[tuple[int, int]]:
     return found
 
 
-def _quoted_mention(
-    prep: Prepared, rules: _Rules, start: int, end: int, administrative: bool
-) -> CrimeMention:
-    surface = prep.text[start:end].strip()
+def _quoted_mentions(
+    prep: Prepared,
+    span: tuple[int, int],
+    frames: list[PhraseHit],
+    context: CrimeContext,
+    administrative: bool,
+) -> list[CrimeMention]:
+    """A quoted charge name: the official name, else its joined offences ("Mua bán, vận
+    chuyển trái phép chất ma túy" → 251, 250), else the press term inside it."""
+    rules = crime_rules()
+    start, end = span
     key = squash(prep.key[start:end])
     article = rules.charges.get(key)
+    if article is None and frames:
+        return [
+            replace(_phrase_mention(prep, f, "frame", context, administrative), quoted_charge=True)
+            for f in frames
+        ]
     articles: tuple[str, ...] = (article,) if article else ()
-    label, chapter = surface, chapter_of(article)
+    surface = prep.text[start:end].strip()
+    chapter = chapter_of(article)
     if article is None:
         inner = rules.term_re.search(key)
         if inner is not None:
             term = rules.terms[squash(inner.group(0))]
             article, articles = term.primary, term.articles
             chapter = term.chapter or chapter_of(term.primary)
-    return CrimeMention(
-        surface=surface,
-        label=label,
-        article=article,
-        articles=articles,
-        chapter=chapter,
-        context="charge",
-        quoted_charge=True,
-        administrative=administrative,
-        start=start,
-        end=end,
-    )
+    confidence = CONFIDENCE["quoted_charge"] if len(articles) == 1 else GUESS_CONFIDENCE
+    return [
+        CrimeMention(
+            surface=surface,
+            label=surface,
+            article=article,
+            articles=articles,
+            chapter=chapter,
+            context=context,
+            quoted_charge=True,
+            administrative=administrative,
+            start=start,
+            end=end,
+            method="quoted_charge" if article else "none",
+            confidence=confidence if article else 0.0,
+        )
+    ]
 
 
 def _term_mention(
     prep: Prepared,
     hit: tuple[int, int, str],
-    term: _Term,
+    term: Term,
     context: CrimeContext,
     administrative: bool,
 ) -> CrimeMention:
@@ -199,6 +216,8 @@ def _term_mention(
     chapter = term.chapter or chapter_of(term.primary)
     if chapter is None and len(chapters) == 1:
         chapter = chapters.pop()
+    method: CrimeMethod = "charge_name" if term.official else "press_term"
+    confidence = CONFIDENCE[method] if len(term.articles) == 1 else GUESS_CONFIDENCE
     return CrimeMention(
         surface=prep.text[start:end],
         label=term.label,
@@ -210,11 +229,13 @@ def _term_mention(
         administrative=administrative,
         start=start,
         end=end,
+        method=method if term.primary else "none",
+        confidence=confidence if term.primary else 0.0,
     )
 
 
 def _admin_mentions(
-    prep: Prepared, rules: _Rules, spans: list[tuple[int, int]], contexts: list[CrimeContext]
+    prep: Prepared, rules: CrimeRules, spans: list[tuple[int, int]], contexts: list[CrimeContext]
 ) -> list[CrimeMention]:
     out: list[CrimeMention] = []
     seen: set[int] = set()
@@ -236,6 +257,8 @@ def _admin_mentions(
                 administrative=True,
                 start=start,
                 end=end,
+                method="none",
+                confidence=0.0,
             )
         )
     return out
@@ -243,31 +266,3 @@ def _admin_mentions(
 
 def _unit_names(prep: Prepared) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _UNIT_NAME.finditer(prep.key)]
-
-
-def _sentence_contexts(
-    prep: Prepared,
-    spans: list[tuple[int, int]],
-    rules: _Rules,
-    units: list[tuple[int, int]],
-) -> list[CrimeContext]:
-    """Context of every sentence from one pass per cue list (cues inside unit names
-    skipped)."""
-    hits: dict[str, set[int]] = {}
-    for name, vocab in rules.context_vocab.items():
-        hits[name] = {
-            sentence_index(spans, h[0])
-            for h in vocab.hits(prep)
-            if not any(s <= h[0] < e for s, e in units)
-        }
-    out: list[CrimeContext] = []
-    for idx in range(len(spans)):
-        if idx in hits["warning"]:
-            out.append("warning")
-        elif idx in hits["summary"]:
-            out.append("summary")
-        elif idx in hits["charge"]:
-            out.append("charge")
-        else:
-            out.append("incident")
-    return out

@@ -50,6 +50,7 @@ class _Rules:
     # On the reversed text: whitespace, then up to qualifier_words words (group i: the i-th
     # word before the whitespace) separated by whitespace.
     words_before: re.Pattern[str]
+    not_money: re.Pattern[str]  # a counted thing right after a unit-less scaled number
 
 
 @cache
@@ -84,6 +85,7 @@ def _rules() -> _Rules:
         qualifier_words=most_words,
         last_words=frozenset(key_of(q).split()[-1][::-1] for q in data["qualifiers"] if q.strip()),
         words_before=re.compile(words_before),
+        not_money=re.compile(r"\s+" + alternation(data["not_money_after"])),
     )
 
 
@@ -170,8 +172,8 @@ def _figure(prep: Prepared, rules: _Rules, m: re.Match[str]) -> Figure | None:
     if unit == "tháng" and _DATE_AFTER.match(prep.key, m.end()):
         return None  # "19 tháng 6", "6 tháng đầu năm": not a duration
     if unit is None:
-        if scale not in _MONEY_SCALES:
-            return None
+        if scale not in _MONEY_SCALES or rules.not_money.match(prep.key, m.end()):
+            return None  # "1,5 triệu thùng dầu": a count, no money
         unit = "VND"  # "thiệt hại 1,2 tỷ": money is the only unit-less scaled amount
     blocked = rules.blocked_re.search(prep.key, max(0, m.start("num") - 24), m.start("num"))
     if blocked is not None and not _dispatch_verb(prep, blocked):

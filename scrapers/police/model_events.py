@@ -11,7 +11,11 @@ from typing import Literal
 
 from scrapers.police.slots_init import quick_init
 
-CrimeContext = Literal["incident", "charge", "summary", "warning"]
+CrimeContext = Literal["incident", "charge", "summary", "warning", "general", "prior", "negated"]
+# How a crime mention's `article` was chosen (see scrapers/police/crimes.py).
+CrimeMethod = Literal[
+    "quoted_charge", "charge_name", "frame", "article_number", "press_term", "resolved", "none"
+]
 Qualifier = Literal["=", ">", ">=", "<", "<=", "~"]
 LegalMethod = Literal["phrase", "context", "bare"]
 TimePrecision = Literal["minute", "hour", "part_of_day", "day", "month", "year"]
@@ -44,6 +48,8 @@ class CrimeMention:
     administrative: bool  # an administrative violation (VPHC), not a crime
     start: int  # character offsets in the prepared (NFC) text
     end: int
+    method: CrimeMethod  # how `article` was chosen; "none" when there is none
+    confidence: float  # 0..1, of `article` (0 when None)
 
 
 @quick_init

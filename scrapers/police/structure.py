@@ -208,7 +208,7 @@ def structure_article(
     places = extract_places(text, as_of=published, publisher_province=publisher_province)
     times = extract_event_times(text, published=record.published_at)
     parts = {
-        "crimes": extract_crimes(text),
+        "crimes": extract_crimes(text, published),
         "figures": merge_figures(extract_figures(text)),
         "title_len": len(" ".join(title.split())),
         "publisher": publisher_province_of(publisher_province, published),

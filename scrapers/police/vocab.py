@@ -35,6 +35,10 @@ _SOURCES: tuple[Callable[[], Iterable[str]], ...] = (
     lambda: _values(table("genre")["genres"]) + _values(table("genre")["topics"]),
     lambda: [*table("crimes")["charges"], *table("crimes")["terms"]],
     lambda: [*table("crimes")["administrative"], *_values(table("crimes")["context"])],
+    lambda: [*table("crimes")["scope"]["prior"], *table("crimes")["scope"]["negation"]],
+    lambda: [
+        o for f in table("crimes")["frames"].values() if isinstance(f, dict) for o in f["objects"]
+    ],
     lambda: [*_values(table("legal")["actions"]), *table("legal")["ignore"]],
     lambda: [
         *table("notices")["wanted_cues"],

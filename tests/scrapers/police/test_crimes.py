@@ -80,7 +80,7 @@ pytestmark = pytest.mark.unit
             False,
         ),
         (
-            "Tổ công tác bắt quả tang đối tượng đang bán ma túy.",
+            "Tổ công tác bắt quả tang đối tượng đang sử dụng ma túy.",
             "ma túy",
             None,
             (),

@@ -99,3 +99,26 @@ def test_dispatch_verb_and_added_units(text: str, value: float, unit: str) -> No
 )
 def test_article_and_dates_still_not_figures(text: str) -> None:
     assert extract_figures(text) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sản lượng khai thác đạt 1,5 triệu thùng dầu mỗi ngày.",
+        "Đoạn clip thu hút hơn 2 triệu lượt xem.",
+        "Tổng đài đã gửi 3 triệu tin nhắn cảnh báo.",
+    ],
+)
+def test_a_scaled_count_of_other_things_is_no_money(text: str) -> None:
+    assert [f.unit for f in extract_figures(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("đã chiếm đoạt 1,5 triệu đô của nạn nhân", 1.5e6, "USD"),
+        ("gây thiệt hại 1,2 tỷ, con số chưa dừng lại", 1.2e9, "VND"),
+    ],
+)
+def test_scaled_money_without_or_with_a_dollar_unit(text: str, value: float, unit: str) -> None:
+    assert [(f.value, f.unit) for f in extract_figures(text)] == [(value, unit)]
