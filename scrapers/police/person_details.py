@@ -224,14 +224,25 @@ _UNIT_WORDS = (
 )
 _UNIT_TOKEN = rf"(?:[{UP}\d][^\s,.;:!?()\"“”]*|(?:{_UNIT_WORDS})(?![\w]))"
 _TITLE_BEFORE = re.compile(
-    rf"(?<![\w])(?i:{_STATE_TITLE}|(?:{_HEAD}) (?:{_BODY}))(?![\w])(?: {_UNIT_TOKEN}){{0,10}} $"
+    rf"(?i:{_STATE_TITLE}|(?:{_HEAD}) (?:{_BODY}))(?![\w])(?: {_UNIT_TOKEN}){{0,10}} "
+)
+# Where a title can begin: the words a title starts with, found on the lowered text.
+_TITLE_STARTS = re.compile(
+    r"(?<![\w])(?:"
+    + "|".join(sorted({w.split(" ")[0] for w in f"{_STATE_TITLE}|{_HEAD}".split("|")}))
+    + r")(?![\w])"
 )
 _STATE_BODY = re.compile(rf"(?<![\w])(?i:{_BODY})(?![\w])")
 
 
 def title_before(norm: str, pos: int) -> bool:
     """True when an official's title (and its unit) ends right before `pos`."""
-    return _TITLE_BEFORE.search(norm, max(0, pos - 100), pos) is not None
+    lo = max(0, pos - 100)
+    low = norm[lo:pos].lower()
+    for start in _TITLE_STARTS.finditer(low):
+        if _TITLE_BEFORE.fullmatch(norm, lo + start.start(), pos) is not None:
+            return True
+    return False
 
 
 def state_titles(titles: tuple[str, ...]) -> bool:
