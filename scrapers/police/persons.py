@@ -48,7 +48,7 @@ _POST = r"điều tra viên|kiểm sát viên|thẩm phán|trinh sát|cán bộ"
 _CUED = re.compile(
     # The lookahead lets the scanner reject most positions on one character.
     rf"(?=[ĐđTtHhBbNnPpÔôAaCcEeKk])(?<![\w])(?:(?P<rank>(?i:{RANK_RE})){_ACADEMIC}"
-    rf"|(?P<role>(?i:{_ROLE_CUE}))(?: là)?|(?<!đàn )(?<!Đàn )(?P<hon>(?i:{_HONORIFIC}))"
+    rf"|(?P<role>(?i:{_ROLE_CUE}))(?: là| gồm:?)?|(?<!đàn )(?<!Đàn )(?P<hon>(?i:{_HONORIFIC}))"
     rf"|(?P<post>(?i:{_POST})))"
     rf"\s+{_NAME}"
 )
@@ -162,11 +162,17 @@ def _skip(m: re.Match[str], norm: str, name_end: int, covered: bytearray) -> boo
         name = norm[m.start("name") : name_end]
         return " " not in name or covered[m.start()] == 1
     if m["hon"] and m["hon"][0].isupper():
-        # "Bà Rịa - Vũng Tàu", "Anh Sơn": a capitalised honorific that begins a place name.
+        # "Bà Rịa - Vũng Tàu", "Anh Sơn": a capitalised honorific that begins a place name;
+        # "quận Hai Bà Trưng": one inside a capitalised run.
+        if _CAP_BEFORE.search(norm, max(0, m.start() - 12), m.start()) is not None:
+            return True
         words = norm[m.start("hon") : name_end].split(" ")
         keys = gazetteer().bare_keys
         return any(" ".join(words[:n]).lower() in keys for n in range(2, len(words) + 1))
     return False
+
+
+_CAP_BEFORE = re.compile(rf"(?<![\w])[{UP}][{LOW}]* $")
 
 
 def _detail_cues(norm: str) -> list[int]:
