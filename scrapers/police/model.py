@@ -16,6 +16,15 @@ UnitLevel = Literal["ministry", "province", "district", "commune", "other"]
 PersonRole = Literal[
     "official", "suspect", "accused", "defendant", "victim", "wanted", "witness", "other"
 ]
+# How a person was found: after a cue word (rank, role noun, honorific, "điều tra viên"),
+# by the details after the name ("Nguyễn Văn A (SN 1990, trú ...)"), or by the name's shape
+# alone (a capitalised run led by a family name, no cue word: a guess).
+PersonMethod = Literal["cue", "details", "surname"]
+# How the role was decided, strongest first: the cue word before the name ("bị can A"), an
+# official title ("Giám đốc Sở Tư pháp A"), what the text says right after the name ("A tử
+# vong"), the cue of the list the name is in, a legal step naming the person, the nearest
+# role word earlier in the sentence (a guess), or nothing ("other" by default).
+RoleMethod = Literal["cue", "title", "after", "list", "legal", "context", "none"]
 PlaceMethod = Literal["exact", "tone", "folded", "implicit", "alias"]
 PlaceKind = Literal["province", "district", "commune", "economic_zone", "industrial_zone"]
 Scheme = Literal["legacy", "2025"]
@@ -55,6 +64,8 @@ class PersonMention:
     name_key: str | None = None  # folded name (scrapers.text.fold_key)
     unit: UnitMention | None = None
     span: tuple[int, int] = (0, 0)
+    method: PersonMethod = "cue"
+    role_method: RoleMethod = "none"
 
 
 @quick_init

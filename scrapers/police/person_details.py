@@ -14,11 +14,19 @@ from scrapers.police.prep import Prepared, memoised
 # One level of nested parentheses: "(SN 2001, trú tại xã X (huyện Y cũ))".
 _PAREN = re.compile(r"\s*\((?P<body>(?:[^()]|\([^()]{0,80}\)){1,240})\)")
 _COMMA = re.compile(
-    r"\s*,\s*(?P<body>(?:SN|sinh năm|\d{1,3} tuổi)(?:[^.;()]|\.(?=\S)|(?<=TP)\.|(?<=TX)\.){0,240})"
+    r"(?:\s*,\s*|\s+(?=SN|sinh (?:năm|ngày|tháng|\d)))"
+    r"(?P<body>(?:SN|sinh (?:năm|ngày|tháng|(?=\d))|\d{1,3} tuổi)"
+    r"(?:[^.;()]|\.(?=\S)|(?<=TP)\.|(?<=TX)\.){0,240})"
 )
 # Searched in a details body: a case-insensitive first-letter test ahead of each pattern's
 # words spares trying every word at every other position.
-_BIRTH = re.compile(r"(?=s)(?:SN|sinh năm|s\.n\.?)\s*:?\s*(?P<y>(?:19|20)\d{2})(?!\d)", re.I)
+_BIRTH = re.compile(
+    r"(?=s)(?:SN|sinh(?: năm| ngày \d{1,2}[/.-]\d{1,2}[/.-]| tháng \d{1,2}[/.-])?|s\.n\.?)"
+    r"\s*:?\s*(?P<y>(?:19|20)\d{2})(?!\d)",
+    re.I,
+)
+# A bare year opening the brackets: "Hoàng Thị X (1963)", "Nguyễn Thị Tâm (1978, trú ...)".
+_BARE_YEAR = re.compile(r"\s*(?P<y>(?:19|20)\d{2})\s*(?:,|$)")
 _AGE = re.compile(r"(?<!\d)(?P<a>\d{1,3})\s*tuổi")
 _RESIDENCE = re.compile(
     r"(?i:(?=[tnhq]))(?i:trú tại|trú ở|thường trú tại|tạm trú tại|ngụ tại|ngụ ở|hktt(?: tại)?|"
@@ -77,7 +85,11 @@ def parse_details(norm: str, clean: str, pos: int, published: date | None) -> De
     body = clean[m.start("body") : m.end("body")]
     birth = _BIRTH.search(body)
     age_m = _AGE.search(body)
+    if birth is None and m.re is _PAREN:
+        birth = _BARE_YEAR.match(body)
     year = int(birth["y"]) if birth else None
+    if birth is not None and birth.re is _BARE_YEAR and not _adult_year(year, published):
+        year = None
     age = int(age_m["a"]) if age_m and int(age_m["a"]) < 120 else None
     estimated = year is None and age is not None and published is not None
     if estimated and published is not None and age is not None:
@@ -86,6 +98,11 @@ def parse_details(norm: str, clean: str, pos: int, published: date | None) -> De
     residence, cut = _bounded(body[res.end() :]) if res else (None, len(body))
     end = m.end() if m.re is _PAREN else m.start("body") + (res.end() if res else 0) + cut
     return Details(year, estimated, age, residence or None, end)
+
+
+def _adult_year(year: int | None, published: date | None) -> bool:
+    """A bare bracketed year is a birth year only if it gives an age of 10 to 100."""
+    return year is not None and (published is None or 10 <= published.year - year <= 100)
 
 
 def _bounded(rest: str) -> tuple[str, int]:
@@ -174,3 +191,60 @@ def _last_indexed_cue(text: _RoleText, lo: int, pos: int) -> re.Match[str] | Non
         if start >= end and (m := _ROLE_BEFORE_LOW.match(text.low, start, pos)) is not None:
             last, end = m, m.end()
     return last
+
+
+# Official titles before a name with no role cue ("Giám đốc Sở Tư pháp Lê Thị Liên",
+# "Thủ tướng Nguyễn Xuân Phúc", "ĐB Nguyễn Thị Thủy"): a title of the state by itself, or a
+# position head followed by a state body; between the title and the name only the words of
+# a unit name (capitalised words, acronyms, and the lower-case words unit names are made of).
+_STATE_TITLE = (
+    "thủ tướng|chủ tịch nước|tổng bí thư|bộ trưởng|thứ trưởng|thống đốc|chánh án|thẩm phán|"
+    "kiểm sát viên|điều tra viên|chủ tọa|chủ tọa phiên tòa|viện trưởng|viện phó|đại biểu|đbqh|"
+    "đb|tổng thanh tra|chủ nhiệm|bí thư|trưởng công an|công an viên|cảnh sát khu vực"
+)
+_HEAD = (
+    "phó chủ tịch|chủ tịch|phó giám đốc|giám đốc|cục trưởng|phó cục trưởng|trưởng phòng|"
+    "phó trưởng phòng|trưởng ban|phó trưởng ban|chánh văn phòng|chánh thanh tra|tư lệnh|"
+    "chính ủy|đội trưởng|phó đội trưởng|trưởng đồn|chỉ huy trưởng|giám thị|thủ trưởng"
+)
+_BODY = (
+    "sở|bộ|cục|tổng cục|chi cục|ubnd|hđnd|công an|ca|vksnd|vks|viện ksnd|tand|tòa án|"
+    "quốc hội|chính phủ|tỉnh ủy|thành ủy|huyện ủy|đảng ủy|ủy ban|thanh tra|ban|phòng|đội|"
+    "đồn|trại giam|bộ chỉ huy|bđbp|hải quan|kho bạc|cơ quan|văn phòng|tỉnh|thành phố|tp|"
+    "huyện|quận|thị xã|xã|phường|thị trấn|mặt trận|hội đồng"
+)
+_UNIT_WORDS = (
+    "tỉnh|thành|phố|huyện|quận|xã|phường|thị|trấn|và|nhân|dân|tối|cao|cấp|tư|pháp|cảnh|"
+    "sát|điều|tra|hình|sự|an|ninh|kinh|tế|giao|thông|thi|hành|án|kế|hoạch|đầu|y|tài|chính|"
+    "quốc|hội|phủ|kiểm|thường|trực|ủy|ban|lao|động|thương|binh|nông|nghiệp|phát|triển|"
+    "thôn|công|giáo|dục|đào|tạo|văn|hóa|thể|thao|du|lịch|nguyên|môi|trường|xây|dựng|nội|vụ|"
+    "ngoại|phòng|tin|truyền|khoa|học|nghệ|ngân|hàng|nhà|nước|tòa|viện|mặt|trận|tổ|quốc|"
+    "đảng|bộ|sở|cục|chi|tổng|đội|đồn|trại|giam|biên|hải|quan|kho|bạc|cơ|các|trung|ương|"
+    "pccc|cnch|csgt|cshs|csđt|kỳ|họp|thứ|khóa|phiên|tòa"
+)
+_UNIT_TOKEN = rf"(?:[{UP}\d][^\s,.;:!?()\"“”]*|(?:{_UNIT_WORDS})(?![\w]))"
+_TITLE_BEFORE = re.compile(
+    rf"(?i:{_STATE_TITLE}|(?:{_HEAD}) (?:{_BODY}))(?![\w])(?: {_UNIT_TOKEN}){{0,10}} "
+)
+# Where a title can begin: the words a title starts with, found on the lowered text.
+_TITLE_STARTS = re.compile(
+    r"(?<![\w])(?:"
+    + "|".join(sorted({w.split(" ")[0] for w in f"{_STATE_TITLE}|{_HEAD}".split("|")}))
+    + r")(?![\w])"
+)
+_STATE_BODY = re.compile(rf"(?<![\w])(?i:{_BODY})(?![\w])")
+
+
+def title_before(norm: str, pos: int) -> bool:
+    """True when an official's title (and its unit) ends right before `pos`."""
+    lo = max(0, pos - 100)
+    low = norm[lo:pos].lower()
+    for start in _TITLE_STARTS.finditer(low):
+        if _TITLE_BEFORE.fullmatch(norm, lo + start.start(), pos) is not None:
+            return True
+    return False
+
+
+def state_titles(titles: tuple[str, ...]) -> bool:
+    """True when one of the titles written after a name names a state body."""
+    return any(_STATE_BODY.search(t) is not None for t in titles)

@@ -16,20 +16,25 @@ from functools import lru_cache
 
 from scrapers.police.gazetteer import gazetteer
 from scrapers.police.lexicon import LOW, RANK_BY_KEY, RANK_RE, RANKS, TITLE_RE, UP
-from scrapers.police.model import PersonMention, PersonRole, UnitMention
-from scrapers.police.person_details import Details, parse_details, role_before
+from scrapers.police.model import PersonMention, PersonMethod, PersonRole, RoleMethod, UnitMention
+from scrapers.police.person_details import (
+    Details,
+    parse_details,
+    role_before,
+    state_titles,
+    title_before,
+)
+from scrapers.police.person_merge import merge
+from scrapers.police.person_names import HARD_STOP, SOFT_STOP, trim_end, uncued_names
 from scrapers.police.prep import Prepared, finditer_from, first_words, line_breaks, prepare
 from scrapers.police.prep import cached_fold_key as fold_key
 from scrapers.police.units import extract_units
 
-# Capitalised words that start a title, unit or clause, never a personal name.
-_STOP = (
-    "Giám|Phó|Trưởng|Thủ|Đội|Cục|Bộ|Thứ|Chánh|Chủ|Bí|Ủy|Viện|Chỉ|Công an|Phòng|Tỉnh|Huyện|"
-    "Quận|Xã|Phường|Đồn|Trạm|Cơ quan|Tổng|Hiệu|Người|Điều|Trinh|Cán|Chiến|Ban|Sáng|Chiều|"
-    "Tối|Trưa|Đêm|Ngày|Tháng|Tại|Theo|Khi|Sau|Trong|Ngoài|Với|Và|Của|Các|Những|Ông|Bà|Đồng chí"
-)
-_SYL = rf"(?!(?:{_STOP}|{RANK_RE})(?![{LOW}]))[{UP}][{LOW}]*(?![{UP}{LOW}\d])"
-_FULL = rf"{_SYL}(?: {_SYL}){{0,4}}"
+# A name syllable: never a title, unit or clause word; the first one not a given name that
+# is also such a word either ("Chiến", "Sáng": "Ngô Văn Chiến" but not "Chiến sĩ Lê Văn A").
+_FIRST = rf"(?!(?:{HARD_STOP}|{SOFT_STOP}|{RANK_RE})(?![{LOW}]))[{UP}][{LOW}]*(?![{UP}{LOW}\d])"
+_SYL = rf"(?!(?:{HARD_STOP}|{RANK_RE})(?![{LOW}]))[{UP}][{LOW}]*(?![{UP}{LOW}\d])"
+_FULL = rf"{_FIRST}(?: {_SYL}){{0,4}}"
 _INITIALS = rf"[{UP}]\.(?:\s?[{UP}]\.?)*"
 _NAME = rf"(?P<name>{_INITIALS}|{_FULL}\.?)"
 _ACADEMIC = r"(?:,?\s*(?:PGS\.?\s?TS|GS\.?\s?TS|TS|ThS|CN|KS|BS)\.?)*"
@@ -43,7 +48,8 @@ _POST = r"điều tra viên|kiểm sát viên|thẩm phán|trinh sát|cán bộ"
 _CUED = re.compile(
     # The lookahead lets the scanner reject most positions on one character.
     rf"(?=[ĐđTtHhBbNnPpÔôAaCcEeKk])(?<![\w])(?:(?P<rank>(?i:{RANK_RE})){_ACADEMIC}"
-    rf"|(?P<role>(?i:{_ROLE_CUE}))(?: là)?|(?P<hon>(?i:{_HONORIFIC}))|(?P<post>(?i:{_POST})))"
+    rf"|(?P<role>(?i:{_ROLE_CUE}))(?: là| gồm:?)?|(?<!đàn )(?<!Đàn )(?P<hon>(?i:{_HONORIFIC}))"
+    rf"|(?P<post>(?i:{_POST})))"
     rf"\s+{_NAME}"
 )
 # Where a _CUED match can begin (checked on the lowered text first: much cheaper).
@@ -58,10 +64,12 @@ _ROLE_AFTER = re.compile(
 )
 # A name with no cue word, followed by birth year or age details.
 # Found from the punctuation by `_detail_cues` (a whitespace-led scan tries every position).
-_DETAIL_CUE = re.compile(r"[,(]\s*(?:SN|sinh năm|\d{1,3} tuổi)")
+_DETAIL_CUE = re.compile(
+    r"[,(]\s*(?:SN|sinh năm|sinh (?:ngày |tháng )?\d|\d{1,3} tuổi)|\(\s*(?:19|20)\d{2}\s*[,)]"
+)
 # Both name forms begin with a capital: the lookahead spares the look-behind and the
 # stop-word test at every other position of the searched window.
-_DETAILED = re.compile(rf"(?=[{UP}])(?<![\w.])(?P<name>{_INITIALS}|{_SYL}(?: {_SYL}){{1,4}}\.?)$")
+_DETAILED = re.compile(rf"(?=[{UP}])(?<![\w.])(?P<name>{_INITIALS}|{_FIRST}(?: {_SYL}){{1,4}}\.?)$")
 _TITLE = re.compile(rf"(?:,\s*|\s+kiêm\s+|\s+-\s+)(?P<head>(?i:{TITLE_RE}))")
 _TITLE_TAIL = re.compile(
     rf"(?: (?i:cảnh sát|an ninh|kỹ thuật|tham mưu|tổ chức|hậu cần|quản lý)(?: [{LOW}]+){{0,6}}?"
@@ -106,9 +114,33 @@ def extract_persons(
         cut = _break_in(breaks, lo, cue)
         named = _DETAILED.search(norm, lo if cut is None else cut + 1, cue)
         if named is not None and named.start("name") not in taken and not covered[named.start()]:
-            found.append(_plain(named, prep, published))
+            found.append(_plain(named.span("name"), prep, published, "details"))
             _cover(covered, found[-1].span)
-    return _merge(sorted(found, key=lambda p: p.span))
+            taken.add(named.start("name"))
+    names_only = bytearray(len(norm))  # 1 inside a name found (its details excluded)
+    for p in found:
+        _cover(names_only, (p.span[0], p.span[0] + _name_end_in(p)))
+    for start, end in uncued_names(norm, breaks):
+        if start in taken or names_only[start] or (covered[start] and _in_address(norm, start)):
+            continue
+        found.append(_plain((start, end), prep, published, "surname"))
+        _cover(covered, found[-1].span)
+    return merge(norm, sorted(found, key=lambda p: p.span))
+
+
+_ADDRESS = re.compile(r"(?i:trú|ngụ|đktt|hktt|địa chỉ|quê|nơi ở)[^()]*$")
+
+
+def _in_address(norm: str, pos: int) -> bool:
+    """Inside the residence of a person's details ("(46 tuổi, ĐKTT 35/89 Tôn Đức Thắng,
+    Trần Nguyên Hãn)"): street names, not persons."""
+    return _ADDRESS.search(norm, max(0, pos - 120), pos) is not None
+
+
+def _name_end_in(p: PersonMention) -> int:
+    """Offset in `p.surface` where the name (and the cue before it) ends."""
+    at = p.surface.find(p.name) if p.name else -1
+    return len(p.surface) if at < 0 or p.name is None else at + len(p.name)
 
 
 def _break_in(breaks: tuple[int, ...], lo: int, hi: int) -> int | None:
@@ -130,11 +162,17 @@ def _skip(m: re.Match[str], norm: str, name_end: int, covered: bytearray) -> boo
         name = norm[m.start("name") : name_end]
         return " " not in name or covered[m.start()] == 1
     if m["hon"] and m["hon"][0].isupper():
-        # "Bà Rịa - Vũng Tàu", "Anh Sơn": a capitalised honorific that begins a place name.
+        # "Bà Rịa - Vũng Tàu", "Anh Sơn": a capitalised honorific that begins a place name;
+        # "quận Hai Bà Trưng": one inside a capitalised run.
+        if _CAP_BEFORE.search(norm, max(0, m.start() - 12), m.start()) is not None:
+            return True
         words = norm[m.start("hon") : name_end].split(" ")
         keys = gazetteer().bare_keys
         return any(" ".join(words[:n]).lower() in keys for n in range(2, len(words) + 1))
     return False
+
+
+_CAP_BEFORE = re.compile(rf"(?<![\w])[{UP}][{LOW}]* $")
 
 
 def _detail_cues(norm: str) -> list[int]:
@@ -156,6 +194,7 @@ def _mention(
     publisher: str | None,
 ) -> PersonMention | None:  # fmt: skip
     norm, clean = prep.norm, prep.clean
+    name_end = trim_end(norm, m.start("name"), name_end)
     name = clean[m.start("name") : name_end].rstrip()
     rank = RANK_BY_KEY[m["rank"].lower()] if m["rank"] else None
     anonymised = _anonymised(name)
@@ -169,23 +208,49 @@ def _mention(
     role: PersonRole = "official" if rank or m["post"] else "other"
     if role == "other":
         role = _ROLE.get((m["role"] or "").lower(), "other")
-    if role == "other":
-        role = role_after(norm, max(end, details.end)) or role_before(prep, m.start())
+    how: RoleMethod = "cue"
+    if role == "other" and title_before(norm, m.start()):
+        role, how = "official", "title"
+    elif role == "other":
+        role, how = _role_around(prep, m.start(), max(end, details.end))
     unit = _unit(titles, published, publisher) if titles else None
     surface = clean[m.start() : max(end, details.end)]
     return _build(surface, name, anonymised, (m.start(), max(end, details.end)), rank=rank,
-                  titles=titles, role=role, details=details, unit=unit)  # fmt: skip
+                  titles=titles, role=role, details=details, unit=unit,
+                  method="cue", role_method=how)  # fmt: skip
 
 
-def _plain(m: re.Match[str], prep: Prepared, published: date | None) -> PersonMention:
+def _plain(
+    span: tuple[int, int], prep: Prepared, published: date | None, method: PersonMethod
+) -> PersonMention:
+    """A person found with no cue word before the name: by its details or its shape."""
     norm, clean = prep.norm, prep.clean
-    name = clean[m.start("name") : m.end("name")]
+    start, end = span
+    name = clean[start:end]
     anonymised = _anonymised(name)
-    details = parse_details(norm, clean, m.end("name"), published)
-    span = (m.start(), max(m.end(), details.end))
-    role = role_after(norm, span[1]) or role_before(prep, m.start())
-    return _build(clean[span[0] : span[1]], name, anonymised, span, rank=None, titles=(),
-                  role=role, details=details, unit=None)  # fmt: skip
+    if name.endswith(".") and not anonymised:
+        name, end = name[:-1], end - 1
+    titles, after = _titles(norm, clean, end)
+    details = parse_details(norm, clean, after, published)
+    stop = max(after, details.end)
+    role: PersonRole = "other"
+    how: RoleMethod = "none"
+    if title_before(norm, start) or state_titles(titles):
+        role, how = "official", "title"
+    else:
+        role, how = _role_around(prep, start, stop)
+    return _build(clean[start:stop], name, anonymised, (start, stop), rank=None, titles=titles,
+                  role=role, details=details, unit=None, method=method,
+                  role_method=how)  # fmt: skip
+
+
+def _role_around(prep: Prepared, start: int, end: int) -> tuple[PersonRole, RoleMethod]:
+    """Role from what follows the mention, else from the nearest cue before it."""
+    after = role_after(prep.norm, end)
+    if after is not None:
+        return after, "after"
+    before = role_before(prep, start)
+    return before, ("none" if before == "other" else "context")
 
 
 def role_after(norm: str, pos: int) -> PersonRole | None:
@@ -201,19 +266,27 @@ _NAME_PARTS = re.compile(r"[ .]")
 _INITIALS_ONLY = re.compile(_INITIALS)
 
 
+# Shortened last syllables the press writes with a period: "Nguyễn Thị Bích Ng.", "Hà Thị Tr.".
+_CLUSTERS = frozenset(["Ng", "Nh", "Ngh", "Tr", "Th", "Ch", "Ph", "Kh", "Gh", "Gi", "Qu"])
+
+
 def _anonymised(name: str) -> bool:
+    if name.endswith(".") and name[:-1].rsplit(" ", 1)[-1] in _CLUSTERS:
+        return True
     return any(len(part.rstrip(".")) == 1 for part in _NAME_PARTS.split(name) if part)
 
 
 def _build(
     surface: str, name: str, anonymised: bool, span: tuple[int, int], *, rank: str | None,
     titles: tuple[str, ...], role: PersonRole, details: Details, unit: UnitMention | None,
+    method: PersonMethod, role_method: RoleMethod,
 ) -> PersonMention:  # fmt: skip
     return PersonMention(
         surface=surface, name=None if _initials_only(name) else name, rank=rank,
         titles=titles, role=role, birth_year=details.birth_year,
         birth_year_estimated=details.estimated, age=details.age, residence=details.residence,
         anonymised=anonymised, name_key=fold_key(name.rstrip(".")), unit=unit, span=span,
+        method=method, role_method=role_method,
     )  # fmt: skip
 
 
@@ -254,49 +327,3 @@ def _unit(
         if units:
             return replace(units[-1], span=(0, 0))  # offsets were inside the title
     return None
-
-
-def _merge(found: list[PersonMention]) -> tuple[PersonMention, ...]:
-    """One record per (name, rank, role); a later bare given name joins its full name."""
-    out: list[PersonMention] = []
-    index: dict[tuple[str | None, str | None, str], int] = {}
-    for p in found:
-        key = (p.name_key or fold_key(p.surface), p.rank, p.role)
-        if p.name and " " not in p.name:
-            full = [
-                i
-                for i, o in enumerate(out)
-                if o.name_key and o.name_key.endswith(" " + (p.name_key or ""))
-            ]
-            if full:  # "ông Hà" after "Trần Phú Hà": what it says about the role counts
-                i = full[-1]
-                if out[i].role == "other" and p.role != "other":
-                    out[i] = replace(out[i], role=p.role)
-                continue
-        if key in index:
-            i = index[key]
-            old = out[i]
-            out[i] = replace(
-                old, titles=old.titles or p.titles, birth_year=old.birth_year or p.birth_year,
-                age=old.age or p.age, residence=old.residence or p.residence,
-                unit=old.unit or p.unit,
-            )  # fmt: skip
-            continue
-        index[key] = len(out)
-        out.append(p)
-    return _share_birth_years(out)
-
-
-def _share_birth_years(people: list[PersonMention]) -> tuple[PersonMention, ...]:
-    """Records of one name (several roles) share its birth year when only one is stated, so
-    a person is one case key ("… |1993"), not two ("… |1993" and "… |?")."""
-    years: dict[str, set[int]] = {}
-    for p in people:
-        if p.name and p.name_key and p.birth_year:
-            years.setdefault(p.name_key, set()).add(p.birth_year)
-    out = []
-    for p in people:
-        known = years.get(p.name_key or "") if p.name else None
-        one = next(iter(known)) if known is not None and len(known) == 1 else None
-        out.append(replace(p, birth_year=one) if p.birth_year is None and one else p)
-    return tuple(out)

@@ -137,7 +137,8 @@ def _with_stated_facts(
         year = wanted.birth_year if wanted and key and key == wanted_key else None
         role, year = role or person.role, person.birth_year or year
         same = role is person.role and year is person.birth_year  # most persons: as found
-        out.append(person if same else replace(person, role=role, birth_year=year))
+        how = "legal" if role is not person.role else person.role_method
+        out.append(person if same else replace(person, role=role, birth_year=year, role_method=how))
     return tuple(out)
 
 
