@@ -16,7 +16,7 @@ UnitLevel = Literal["ministry", "province", "district", "commune", "other"]
 PersonRole = Literal[
     "official", "suspect", "accused", "defendant", "victim", "wanted", "witness", "other"
 ]
-PlaceMethod = Literal["exact", "tone", "folded", "implicit", "alias"]
+PlaceMethod = Literal["exact", "tone", "folded", "implicit", "alias", "context"]
 PlaceKind = Literal["province", "district", "commune", "economic_zone", "industrial_zone"]
 Scheme = Literal["legacy", "2025"]
 

@@ -1,9 +1,14 @@
 """Place mentions (pure): article text in, PlaceMention tuple out.
 
 Admin-prefixed mentions ("xã Hoằng Quỳ, huyện Hoằng Hóa", "TP Hà Nội", "xã X (huyện Y cũ)")
-are grouped into chains and resolved top-down against the gazetteer as of the article date,
-then mapped to the 2025 scheme. Bare names are resolved only when plausible: a province
-name, or a two-syllable district/commune name unique in the publisher's province.
+are grouped into chains, with the bare district and province names that follow them ("xã
+Bắc Sơn, Ân Thi, Hưng Yên", "huyện Tương Dương (Nghệ An)"), and resolved top-down against
+the gazetteer as of the article date, then mapped to the 2025 scheme. A chain naming no
+province is resolved a second time inside the article's area (the provinces and districts
+the other chains and province names give; resolve.Context). Bare names are resolved only
+when plausible: a province name (not a person's given name: "Nguyễn Hòa Bình"), or a
+two-syllable district/commune name unique in the publisher's province. Matches inside
+another proper name, a credit or the closing byline are dropped (place_names.py).
 """
 
 from __future__ import annotations
@@ -13,11 +18,19 @@ from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
-from scrapers.police.gazetteer import Province, gazetteer
+from scrapers.police.gazetteer import Province, gazetteer, scheme_for
 from scrapers.police.lexicon import CAP_RUN, NOT_NAME, RANK_RE, SURNAMES
 from scrapers.police.model import PlaceKind, PlaceMention, PlaceMethod
+from scrapers.police.place_names import in_byline, in_proper_name
 from scrapers.police.prep import Prepared, WordCues, finditer_from, prepare, search_cued
-from scrapers.police.resolve import Scope, resolve_chain, resolve_province, scope_of
+from scrapers.police.resolve import (
+    NO_CONTEXT,
+    Context,
+    Scope,
+    resolve_chain,
+    resolve_province,
+    scope_of,
+)
 
 _LEVEL = {
     "tỉnh": "province", "thành phố": "city", "tp": "city", "tp.": "city",
@@ -28,7 +41,7 @@ _LEVEL = {
 _MENTION = re.compile(
     r"(?=[TtHhQqXxPpĐđ])(?<![\w.])"
     r"(?P<pre>(?i:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn|đặc khu))"
-    rf"(?:\s+|(?<=\.))(?P<name>\d{{1,2}}(?!\d)|HCM\b|{CAP_RUN})(?P<old> \(?cũ\)?)?"
+    rf"(?:\s+|(?<=\.)|(?=HCM\b))(?P<name>\d{{1,2}}(?!\d)|HCM\b|{CAP_RUN})(?P<old> \(?cũ\)?)?"
 )
 # Where a _MENTION can begin (single words: a literal pre-check on the lowered text).
 _MENTION_STARTS = WordCues(
@@ -68,20 +81,57 @@ def extract_places(
     prep = prepare(text)
     clean, norm = prep.clean, prep.norm
     publisher = publisher_province_of(publisher_province, as_of)
-    found: list[PlaceMention] = []
-    taken: list[tuple[int, int]] = []
-    for chain in _chains(prep):
-        start, end = chain[0].start, chain[-1].end
-        mention = resolve_chain(
-            chain, clean[start:end], (start, end), as_of=as_of, publisher=publisher
-        )
+    chains = [c for c in _chains(prep) if not _not_place(norm, c[0].start, c[-1].end)]
+    first = [_resolve(c, clean, as_of, publisher, NO_CONTEXT) for c in chains]
+    taken = [(c[0].start, c[-1].end) for c in chains]
+    found = _zones(norm, clean, as_of, publisher, taken)
+    found += _bare(norm, clean, as_of, publisher, taken)
+    anchors = [m for c, m in zip(chains, first, strict=True) if m and c[-1].level != "commune"]
+    context = _context([*anchors, *(m for m in found if m.kind == "province")], as_of)
+    for chain, alone in zip(chains, first, strict=True):
+        again = context and (alone is None or chain[-1].level == "commune")
+        mention = _resolve(chain, clean, as_of, publisher, context) if again else alone
         if mention is not None:
             found.append(mention)
-            taken.append((start, end))
-    found.extend(_zones(norm, clean, as_of, publisher, taken))
-    found.extend(_bare(norm, clean, as_of, publisher, taken))
     found.extend(_implicit(prep, as_of, publisher))
     return _dedupe(sorted(found, key=lambda m: m.span))
+
+
+def _resolve(
+    chain: list[Part], clean: str, as_of: date | None, publisher: Province | None,
+    context: Context,
+) -> PlaceMention | None:  # fmt: skip
+    start, end = chain[0].start, chain[-1].end
+    return resolve_chain(
+        chain, clean[start:end], (start, end), as_of=as_of, publisher=publisher, context=context
+    )
+
+
+def _not_place(norm: str, start: int, end: int) -> bool:
+    return in_proper_name(norm, start) or in_byline(norm, start, end)
+
+
+def _context(anchors: list[PlaceMention], as_of: date | None) -> Context:
+    """The article's area from the places named with a province or district."""
+    g = gazetteer()
+    legacy: set[str] = set()
+    new: set[str] = set()
+    districts: set[str] = set()
+    dated_legacy = scheme_for(as_of) == "legacy"
+    for m in anchors:
+        if m.method == "context" or m.province_2025_code is None:
+            continue
+        new.add(m.province_2025_code)
+        if dated_legacy and m.province_code:
+            legacy.add(m.province_code)
+        else:
+            legacy.update(g.provinces["2025"][m.province_2025_code].merged_from)
+        if m.district:
+            codes = g.district_codes(m.district)
+            districts.update(
+                c for c in codes if g.units[("legacy", "district")][c].province_code in legacy
+            )
+    return Context(frozenset(legacy), frozenset(new), frozenset(districts))
 
 
 def publisher_province_of(name: str | None, as_of: date | None) -> Province | None:
@@ -109,7 +159,41 @@ def _chains(prep: Prepared) -> list[list[Part]]:
             chains[-1].append(part)
         else:
             chains.append([part])
+    for i, chain in enumerate(chains):
+        limit = chains[i + 1][0].start if i + 1 < len(chains) else len(norm)
+        _extend(chain, norm, clean, limit)
     return chains
+
+
+# A bare name after a chain: "xã Bắc Sơn, Ân Thi, Hưng Yên", "huyện Tương Dương (Nghệ An)".
+_TRAIL = re.compile(rf"(?:, | \()(?P<name>{CAP_RUN})\)?")
+
+
+def _extend(chain: list[Part], norm: str, clean: str, limit: int) -> None:
+    """Append the bare district / province names written right after a chain."""
+    for _ in range(2):
+        m = _TRAIL.match(norm, chain[-1].end)
+        if m is None or m.end() > limit:
+            return
+        name = clean[m.start("name") : m.end("name")]
+        if chain[-1].level == "city" and gazetteer().province(chain[-1].name, "legacy"):
+            return  # "TP Cần Thơ, Tiền Giang": a list of provinces, not a chain
+        level = _trail_level(name, norm, m.end(), limit)
+        if level is None or _RANK_ORDER[level] <= _RANK_ORDER[chain[-1].level]:
+            return
+        chain.append(Part(level, "", name, m.start("name"), m.end(), False))
+
+
+def _trail_level(name: str, norm: str, end: int, limit: int) -> str | None:
+    g = gazetteer()
+    province = g.province(name, "legacy") or g.province(name, "2025")
+    district = bool(g.units_named(name, "legacy", "district")[0])
+    if province and district:  # "Hòa Bình": the district when a province follows it
+        after = _TRAIL.match(norm, end)
+        follows = after is not None and after.end() <= limit
+        if follows and after is not None and g.province(after["name"], "legacy"):
+            return "district"
+    return "province" if province else "district" if district else None
 
 
 def _coverage(size: int, taken: list[tuple[int, int]]) -> bytearray:
@@ -150,24 +234,41 @@ def _bare(
     keys = gazetteer().bare_keys
     covered = _coverage(len(norm), taken)
     for m in _RUN.finditer(norm):
-        start, end = m.span()
-        space = norm.find(" ", start, end)  # most runs are one word: no split
-        if space >= 0 and norm.count(" ", space + 1, end) >= 1:
-            first = clean[start:space]
-            if first not in SURNAMES and first not in NOT_NAME:
-                continue  # a longer run is an organisation or a person, not a bare place
-            start = space + 1
-        if norm[start:end].lower() not in keys:
-            continue
-        span, name = (start, end), clean[start:end]
-        if covered.find(1, start, end) >= 0:
-            continue  # overlaps a chain or a zone
-        if _PERSON_BEFORE.search(norm, max(0, start - 14), start):
-            continue
-        resolved = _resolve_bare(name, as_of, publisher, multi=False)
-        if resolved is not None:
-            out.append(_with(resolved, clean[span[0] : span[1]], span, None))
+        for start, end in _bare_spans(norm, clean, keys, *m.span()):
+            if covered.find(1, start, end) >= 0:
+                continue  # overlaps a chain or a zone
+            if _PERSON_BEFORE.search(norm, max(0, start - 14), start):
+                continue
+            if _not_place(norm, start, end):
+                continue
+            resolved = _resolve_bare(clean[start:end], as_of, publisher, multi=False)
+            if resolved is not None:
+                out.append(_with(resolved, clean[start:end], (start, end), None))
     return out
+
+
+def _bare_spans(
+    norm: str, clean: str, keys: frozenset[str], start: int, end: int
+) -> list[tuple[int, int]]:
+    """Where a capitalised run may be a bare place name: the whole run, each side of a
+    dash ("Hà Nội - Hải Phòng"), or the run after a title word ("Tại Thái Bình"); never
+    the given name of a person ("Nguyễn Hòa Bình") or a longer organisation name."""
+    space = norm.find(" ", start, end)
+    first = clean[start:space] if space >= 0 else ""
+    if norm[start:end].lower() in keys and (
+        first not in SURNAMES or norm.count(" ", start, end) < 2
+    ):
+        return [(start, end)]  # not "Hồ Chí Minh" (the person; the city is "TP Hồ Chí Minh")
+    if " - " in norm[start:end]:
+        out, at = [], start
+        for piece in norm[start:end].split(" - "):
+            if piece.lower() in keys:
+                out.append((at, at + len(piece)))
+            at += len(piece) + 3
+        return out
+    if space < 0 or first not in NOT_NAME:
+        return []
+    return [(space + 1, end)] if norm[space + 1 : end].lower() in keys else []
 
 
 @lru_cache(maxsize=4096)
