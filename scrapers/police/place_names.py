@@ -5,7 +5,9 @@ Out: whether the match is part of another proper name — a business, paper, sch
 time zone written before it ("công ty Thủy điện Tuyên Quang", "báo Pháp Luật TP.HCM",
 "Đoàn luật sư Hà Nội", "xa lộ Hà Nội", vocabulary in data/places.toml), a photo or source
 credit ("Ảnh: Công an TP.HCM") — or the byline closing the article ("... kết thúc điều
-tra. Thái Bình", "Theo Thái Bình (VNN)"), where a reporter's name can equal a province's.
+tra. Thái Bình", "Theo Thái Bình (VNN)"), where a reporter's name can equal a province's;
+and whether a bare name is an item of a list of communes or districts ("các xã Tam Quang,
+Hòa Bình", "một số xã, thị trấn như Hòa Bình, Tam Quang"), not a province.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from scrapers.police.lexicon import UP
+from scrapers.police.lexicon import CAP_RUN, UP
 from scrapers.police.rules import key_of, table
 
 # A name ends at these (a comma separates a name from the place that locates it).
@@ -23,6 +25,13 @@ _END = re.compile(r"[.!?…]")
 _SOURCE = re.compile(r"\s*\([^()]{1,40}\)\s*\.?\s*$")  # "(VNN)" closing a byline
 _BYLINE_MAX = 60
 _CAPITAL = re.compile(rf"[{UP}\d]")
+_UNIT = r"(?:xã|phường|thị trấn|huyện|quận|thị xã)"
+# A list of lower units: "các xã A, B", "xã, thị trấn như A, B", "các phường: A, B và C".
+_UNIT_LIST = re.compile(
+    rf"(?:(?:các|những|một số|nhiều) (?i:{_UNIT})(?:, (?i:{_UNIT}))*(?: (?:như|gồm|là))?:?"
+    rf"|(?i:{_UNIT})(?:, (?i:{_UNIT}))*(?: (?:như|gồm|là)|:))"
+    rf" (?:{CAP_RUN}(?:, | và ))*$"
+)
 
 
 @dataclass(frozen=True)
@@ -107,3 +116,8 @@ def in_byline(norm: str, start: int, end: int) -> bool:
     if words and words[0].lower() == "theo":
         words = words[1:]
     return bool(words) and all(_CAPITAL.match(w) for w in words)
+
+
+def in_unit_list(norm: str, start: int) -> bool:
+    """The name at `start` is an item of a list of communes or districts."""
+    return _UNIT_LIST.search(norm, max(0, start - 120), start) is not None

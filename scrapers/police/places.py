@@ -19,10 +19,18 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from scrapers.police.gazetteer import Province, gazetteer, scheme_for
-from scrapers.police.lexicon import CAP_RUN, NOT_NAME, RANK_RE, SURNAMES
+from scrapers.police.lexicon import CAP_RUN, LOW, NOT_NAME, RANK_RE, SURNAMES, UP
 from scrapers.police.model import PlaceKind, PlaceMention, PlaceMethod
-from scrapers.police.place_names import in_byline, in_proper_name
-from scrapers.police.prep import Prepared, WordCues, finditer_from, prepare, search_cued
+from scrapers.police.place_names import in_byline, in_proper_name, in_unit_list
+from scrapers.police.place_roles import assign_roles
+from scrapers.police.prep import (
+    Prepared,
+    WordCues,
+    finditer_from,
+    line_breaks,
+    prepare,
+    search_cued,
+)
 from scrapers.police.resolve import (
     NO_CONTEXT,
     Context,
@@ -49,7 +57,10 @@ _MENTION_STARTS = WordCues(
 )
 _CHAIN_GAP = re.compile(r"\s*[,(\-–]?\s*")
 _ZONE = re.compile(rf"(?P<pre>Khu [Kk]inh tế|KKT|Khu [Cc]ông nghiệp|KCN)\s+(?P<name>{CAP_RUN})")
-_RUN = re.compile(CAP_RUN)
+# lexicon.CAP_RUN, but a syllable may touch a digit (flattened tables: "Kon Tum57. Bình
+# Phước 58. Sơn La59.").
+_SYL = rf"[{UP}][{LOW}]*(?:'[{LOW}]+)?(?![{UP}{LOW}])"
+_RUN = re.compile(rf"{_SYL}(?:(?: | - ){_SYL})*")
 _PERSON_WORDS = rf"{RANK_RE}|ông|bà|anh|chị|em|cháu|đồng chí|đ/c|tượng|can|cáo|nhân|hại"
 # Searched in a short window before a bare name: the case-insensitive set of the words' first
 # letters spares trying every word at every other position.
@@ -94,7 +105,8 @@ def extract_places(
         if mention is not None:
             found.append(mention)
     found.extend(_implicit(prep, as_of, publisher))
-    return _dedupe(sorted(found, key=lambda m: m.span))
+    found.sort(key=lambda m: m.span)
+    return _dedupe(assign_roles(found, norm, line_breaks(prep)))
 
 
 def _resolve(
@@ -170,7 +182,10 @@ _TRAIL = re.compile(rf"(?:, | \()(?P<name>{CAP_RUN})\)?")
 
 
 def _extend(chain: list[Part], norm: str, clean: str, limit: int) -> None:
-    """Append the bare district / province names written right after a chain."""
+    """Append the bare district / province names written right after a chain (not after
+    "các xã A": what follows are more communes)."""
+    if in_unit_list(norm, chain[0].start):
+        return
     for _ in range(2):
         m = _TRAIL.match(norm, chain[-1].end)
         if m is None or m.end() > limit:
@@ -239,7 +254,7 @@ def _bare(
                 continue  # overlaps a chain or a zone
             if _PERSON_BEFORE.search(norm, max(0, start - 14), start):
                 continue
-            if _not_place(norm, start, end):
+            if _not_place(norm, start, end) or in_unit_list(norm, start):
                 continue
             resolved = _resolve_bare(clean[start:end], as_of, publisher, multi=False)
             if resolved is not None:
@@ -331,7 +346,7 @@ def _dedupe(mentions: list[PlaceMention]) -> tuple[PlaceMention, ...]:
     seen: set[tuple[object, ...]] = set()
     out: list[PlaceMention] = []
     for m in mentions:
-        key = (m.kind, m.province_code, m.district, m.commune_code)
+        key = (m.kind, m.province_code, m.district, m.commune_code, m.role)
         if m.method == "implicit" and any(o.province_code == m.province_code for o in out):
             continue
         if key not in seen:
