@@ -32,10 +32,14 @@ _UNIT_LIST = re.compile(
     rf"|(?i:{_UNIT})(?:, (?i:{_UNIT}))*(?: (?:như|gồm|là)|:))"
     rf" (?:{CAP_RUN}(?:, | và ))*$"
 )
+_LIST_JOINS = (", ", " và ", " như ", " gồm ", " là ", ": ")
+_PLURAL = ("các ", "những ", "một số ", "nhiều ")
+_WINDOW = 120
 
 
 @dataclass(frozen=True)
 class _Vocab:
+    head_words: tuple[str, ...]
     heads: frozenset[tuple[str, ...]]
     not_heads: frozenset[tuple[str, ...]]
     inner: frozenset[str]
@@ -53,6 +57,7 @@ def _vocab() -> _Vocab:
 
     heads = words("heads")
     return _Vocab(
+        tuple(" ".join(h) for h in heads),
         heads,
         words("not_heads"),
         frozenset(key_of(w) for w in data["inner"]),
@@ -62,7 +67,7 @@ def _vocab() -> _Vocab:
     )
 
 
-def _head_ends(low: list[str], end: int, v: _Vocab) -> bool:
+def _head_at(low: list[str], end: int, v: _Vocab) -> bool:
     """A head word (not part of a compound such as "thông báo") ends at low[end - 1]."""
     for size in range(v.longest, 0, -1):
         if end >= size and tuple(low[end - size : end]) in v.heads:
@@ -82,16 +87,19 @@ def _name_word(tokens: list[str], low: list[str], at: int, v: _Vocab) -> bool:
 
 def in_proper_name(norm: str, start: int) -> bool:
     """The place match at `start` ends another proper name (heads in data/places.toml)."""
-    window = norm[max(0, start - 120) : start]
+    window = norm[max(0, start - _WINDOW) : start]
+    v = _vocab()
+    lowered = window.lower()
+    if not any(word in lowered for word in v.head_words):
+        return False  # no head shortly before (a substring pre-check)
     cuts = [m.end() for m in _CUT.finditer(window)]
     tokens = window[cuts[-1] if cuts else 0 :].split()
     if not tokens:
         return False
-    v = _vocab()
     low = [t.lower() for t in tokens]
     end = len(tokens)
     for _ in range(v.max_inner + 1):
-        if _head_ends(low, end, v):
+        if _head_at(low, end, v):
             return True
         if end == 0 or not _name_word(tokens, low, end - 1, v):
             return False
@@ -102,7 +110,8 @@ def in_proper_name(norm: str, start: int) -> bool:
 def in_byline(norm: str, start: int, end: int) -> bool:
     """The place match is in the closing byline: after the last sentence, a short run of
     capitalised words (a leading "Theo" and a source in brackets allowed)."""
-    if _END.search(norm.rstrip(" ."), end) is not None:
+    tail_end = len(norm.rstrip(" ."))
+    if tail_end - end > _BYLINE_MAX or _END.search(norm, end, tail_end) is not None:
         return False
     last = max(
         (m.end() for m in _END.finditer(norm, max(0, start - _BYLINE_MAX), start)), default=-1
@@ -120,4 +129,11 @@ def in_byline(norm: str, start: int, end: int) -> bool:
 
 def in_unit_list(norm: str, start: int) -> bool:
     """The name at `start` is an item of a list of communes or districts."""
-    return _UNIT_LIST.search(norm, max(0, start - 120), start) is not None
+    if not norm.endswith(_LIST_JOINS, 0, start):
+        return False
+    return _UNIT_LIST.search(norm, max(0, start - _WINDOW), start) is not None
+
+
+def after_plural(norm: str, start: int) -> bool:
+    """'các' / 'những' / 'một số' / 'nhiều' right before `start` ("các xã A, B")."""
+    return norm[max(0, start - 8) : start].lower().endswith(_PLURAL)

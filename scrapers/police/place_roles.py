@@ -31,6 +31,7 @@ _CUE = re.compile(
     r"(?:(?<![\w])(?:trú|ngụ|quê|hktt|cư trú|sinh sống|nơi ở)(?: quán)?"
     r"|(?:sn|sinh năm|sinh)\s*\d{4}\s*,\s*(?:cùng )?ở|tuổi\s*,\s*(?:cùng )?ở)(?![\w])"
 )
+_CUE_WORDS = ("trú", "ngụ", "quê", "hktt", "sinh sống", "nơi ở", "sn", "sinh", "tuổi")
 _ADDRESS_WORD = (
     r"(?:thôn|xóm|ấp|bản|buôn|làng|khu|khóm|khối|tổ|số|đường|phố|ngõ|ngách|hẻm|kiệt|tdp"
     r"|xã|phường|thị trấn|huyện|quận|thị xã|tp\.?|tỉnh|thành phố)"
@@ -77,6 +78,9 @@ def _listed(mentions: Sequence[PlaceMention], opening: int) -> set[int]:
 
 def _residence(norm: str, start: int) -> bool:
     window = norm[max(0, start - _WINDOW) : start]
+    lowered = window.lower()
+    if not any(word in lowered for word in _CUE_WORDS):
+        return False  # a substring pre-check
     cuts = [m.end() for m in _CUT.finditer(window)]
     window = window[cuts[-1] if cuts else 0 :]
     cues = list(_CUE.finditer(window.lower()))

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from scrapers.police.gazetteer import Province, gazetteer, scheme_for
 from scrapers.police.lexicon import CAP_RUN, LOW, NOT_NAME, RANK_RE, SURNAMES, UP
 from scrapers.police.model import PlaceKind, PlaceMention, PlaceMethod
-from scrapers.police.place_names import in_byline, in_proper_name, in_unit_list
+from scrapers.police.place_names import after_plural, in_byline, in_proper_name, in_unit_list
 from scrapers.police.place_roles import assign_roles
 from scrapers.police.prep import (
     Prepared,
@@ -100,7 +100,10 @@ def extract_places(
     anchors = [m for c, m in zip(chains, first, strict=True) if m and c[-1].level != "commune"]
     context = _context([*anchors, *(m for m in found if m.kind == "province")], as_of)
     for chain, alone in zip(chains, first, strict=True):
-        again = context and (alone is None or chain[-1].level == "commune")
+        again = context and (
+            alone is None
+            or (chain[-1].level == "commune" and alone.province_2025_code not in context.new)
+        )
         mention = _resolve(chain, clean, as_of, publisher, context) if again else alone
         if mention is not None:
             found.append(mention)
@@ -184,11 +187,9 @@ _TRAIL = re.compile(rf"(?:, | \()(?P<name>{CAP_RUN})\)?")
 def _extend(chain: list[Part], norm: str, clean: str, limit: int) -> None:
     """Append the bare district / province names written right after a chain (not after
     "các xã A": what follows are more communes)."""
-    if in_unit_list(norm, chain[0].start):
-        return
     for _ in range(2):
         m = _TRAIL.match(norm, chain[-1].end)
-        if m is None or m.end() > limit:
+        if m is None or m.end() > limit or after_plural(norm, chain[0].start):
             return
         name = clean[m.start("name") : m.end("name")]
         if chain[-1].level == "city" and gazetteer().province(chain[-1].name, "legacy"):
@@ -249,16 +250,18 @@ def _bare(
     keys = gazetteer().bare_keys
     covered = _coverage(len(norm), taken)
     for m in _RUN.finditer(norm):
-        for start, end in _bare_spans(norm, clean, keys, *m.span()):
+        lo, hi = m.span()
+        if norm.find(" ", lo, hi) < 0 and norm[lo:hi].lower() not in keys:
+            continue  # most runs: one word, no place name
+        for start, end in _bare_spans(norm, clean, keys, lo, hi):
             if covered.find(1, start, end) >= 0:
                 continue  # overlaps a chain or a zone
-            if _PERSON_BEFORE.search(norm, max(0, start - 14), start):
+            resolved = _resolve_bare(clean[start:end], as_of, publisher, multi=False)
+            if resolved is None or _PERSON_BEFORE.search(norm, max(0, start - 14), start):
                 continue
             if _not_place(norm, start, end) or in_unit_list(norm, start):
                 continue
-            resolved = _resolve_bare(clean[start:end], as_of, publisher, multi=False)
-            if resolved is not None:
-                out.append(_with(resolved, clean[start:end], (start, end), None))
+            out.append(_with(resolved, clean[start:end], (start, end), None))
     return out
 
 
@@ -269,7 +272,9 @@ def _bare_spans(
     dash ("Hà Nội - Hải Phòng"), or the run after a title word ("Tại Thái Bình"); never
     the given name of a person ("Nguyễn Hòa Bình") or a longer organisation name."""
     space = norm.find(" ", start, end)
-    first = clean[start:space] if space >= 0 else ""
+    if space < 0:  # most runs: one word
+        return [(start, end)] if norm[start:end].lower() in keys else []
+    first = clean[start:space]
     if norm[start:end].lower() in keys and (
         first not in SURNAMES or norm.count(" ", start, end) < 2
     ):
@@ -281,7 +286,7 @@ def _bare_spans(
                 out.append((at, at + len(piece)))
             at += len(piece) + 3
         return out
-    if space < 0 or first not in NOT_NAME:
+    if first not in NOT_NAME:
         return []
     return [(space + 1, end)] if norm[space + 1 : end].lower() in keys else []
 
