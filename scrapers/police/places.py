@@ -181,7 +181,7 @@ def _chains(prep: Prepared) -> list[list[Part]]:
 
 
 # A bare name after a chain: "xã Bắc Sơn, Ân Thi, Hưng Yên", "huyện Tương Dương (Nghệ An)".
-_TRAIL = re.compile(rf"(?:, | \()(?P<name>{CAP_RUN})\)?")
+_TRAIL = re.compile(rf", (?P<name>{CAP_RUN})| \((?P<paren>{CAP_RUN})\)")
 
 
 def _extend(chain: list[Part], norm: str, clean: str, limit: int) -> None:
@@ -191,13 +191,14 @@ def _extend(chain: list[Part], norm: str, clean: str, limit: int) -> None:
         m = _TRAIL.match(norm, chain[-1].end)
         if m is None or m.end() > limit or after_plural(norm, chain[0].start):
             return
-        name = clean[m.start("name") : m.end("name")]
+        group = "name" if m["name"] else "paren"
+        name = clean[m.start(group) : m.end(group)]
         if chain[-1].level == "city" and gazetteer().province(chain[-1].name, "legacy"):
             return  # "TP Cần Thơ, Tiền Giang": a list of provinces, not a chain
         level = _trail_level(name, norm, m.end(), limit)
         if level is None or _RANK_ORDER[level] <= _RANK_ORDER[chain[-1].level]:
             return
-        chain.append(Part(level, "", name, m.start("name"), m.end(), False))
+        chain.append(Part(level, "", name, m.start(group), m.end(), False))
 
 
 def _trail_level(name: str, norm: str, end: int, limit: int) -> str | None:
@@ -207,7 +208,7 @@ def _trail_level(name: str, norm: str, end: int, limit: int) -> str | None:
     if province and district:  # "Hòa Bình": the district when a province follows it
         after = _TRAIL.match(norm, end)
         follows = after is not None and after.end() <= limit
-        if follows and after is not None and g.province(after["name"], "legacy"):
+        if follows and after is not None and g.province(after["name"] or "", "legacy"):
             return "district"
     return "province" if province else "district" if district else None
 

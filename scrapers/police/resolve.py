@@ -95,17 +95,14 @@ def _pick(
 ) -> tuple[AdminUnit | None, bool]:  # fmt: skip
     """The one candidate left after narrowing, and whether the article's area or the
     publisher decided it. `confine`: only candidates inside the area (when it is known)."""
+    before = len(units)
     if confine and context:
         units = _in_area(units, context.legacy, context.new)
-    guessed = False
     if len(units) > 1 and context:
-        for narrowed in (
-            [u for u in units if u.district_code in context.districts],
-            _in_area(units, context.legacy, context.new),
-        ):
-            if narrowed:
-                guessed, units = guessed or len(narrowed) < len(units), narrowed
-                break
+        units = [u for u in units if u.district_code in context.districts] or (
+            _in_area(units, context.legacy, context.new) or units
+        )
+    guessed = len(units) < before
     if len(units) > 1:
         typed = [u for u in units if u.type == _TYPE.get(prefix.lower())]
         units = typed or units
