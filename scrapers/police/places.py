@@ -1,14 +1,15 @@
 """Place mentions (pure): article text in, PlaceMention tuple out.
 
 Admin-prefixed mentions ("xã Hoằng Quỳ, huyện Hoằng Hóa", "TP Hà Nội", "xã X (huyện Y cũ)")
-are grouped into chains, with the bare district and province names that follow them ("xã
-Bắc Sơn, Ân Thi, Hưng Yên", "huyện Tương Dương (Nghệ An)"), and resolved top-down against
-the gazetteer as of the article date, then mapped to the 2025 scheme. A chain naming no
+are grouped into chains (place_chains.py, with the bare district and province names that
+follow them: "xã Bắc Sơn, Ân Thi, Hưng Yên") and resolved top-down against the gazetteer
+as of the article date, then mapped to the 2025 scheme. A chain naming no
 province is resolved a second time inside the article's area (the provinces and districts
 the other chains and province names give; resolve.Context). Bare names are resolved only
 when plausible: a province name (not a person's given name: "Nguyễn Hòa Bình"), or a
 two-syllable district/commune name unique in the publisher's province. Matches inside
-another proper name, a credit or the closing byline are dropped (place_names.py).
+another proper name, a credit or the closing byline are dropped (place_names.py); each
+place gets a role: event, residence or listed (place_roles.py).
 """
 
 from __future__ import annotations
@@ -16,17 +17,15 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from typing import NamedTuple
 
 from scrapers.police.gazetteer import Province, gazetteer, scheme_for
 from scrapers.police.lexicon import CAP_RUN, LOW, NOT_NAME, RANK_RE, SURNAMES, UP
 from scrapers.police.model import PlaceKind, PlaceMention, PlaceMethod
-from scrapers.police.place_names import after_plural, in_byline, in_proper_name, in_unit_list
+from scrapers.police.place_chains import Part, chains_of
+from scrapers.police.place_names import in_byline, in_proper_name, in_unit_list
 from scrapers.police.place_roles import assign_roles
 from scrapers.police.prep import (
     Prepared,
-    WordCues,
-    finditer_from,
     line_breaks,
     prepare,
     search_cued,
@@ -40,22 +39,6 @@ from scrapers.police.resolve import (
     scope_of,
 )
 
-_LEVEL = {
-    "tỉnh": "province", "thành phố": "city", "tp": "city", "tp.": "city",
-    "huyện": "district", "quận": "district", "thị xã": "district", "tx": "district",
-    "tx.": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
-    "đặc khu": "commune",
-}  # fmt: skip
-_MENTION = re.compile(
-    r"(?=[TtHhQqXxPpĐđ])(?<![\w.])"
-    r"(?P<pre>(?i:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn|đặc khu))"
-    rf"(?:\s+|(?<=\.)|(?=HCM\b))(?P<name>\d{{1,2}}(?!\d)|HCM\b|{CAP_RUN})(?P<old> \(?cũ\)?)?"
-)
-# Where a _MENTION can begin (single words: a literal pre-check on the lowered text).
-_MENTION_STARTS = WordCues(
-    ("tỉnh", "thành", "tp", "huyện", "quận", "thị", "tx", "xã", "phường", "đặc")
-)
-_CHAIN_GAP = re.compile(r"\s*[,(\-–]?\s*")
 _ZONE = re.compile(rf"(?P<pre>Khu [Kk]inh tế|KKT|Khu [Cc]ông nghiệp|KCN)\s+(?P<name>{CAP_RUN})")
 # lexicon.CAP_RUN, but a syllable may touch a digit (flattened tables: "Kon Tum57. Bình
 # Phước 58. Sơn La59.").
@@ -70,19 +53,6 @@ _PERSON_BEFORE = re.compile(
 )
 _IMPLICIT = re.compile(r"(?i:địa bàn|toàn) tỉnh(?! [A-ZĐ])")
 _IMPLICIT_CUES = re.compile("(?:địa bàn|toàn) tỉnh")  # on the lowered text
-_RANK_ORDER = {"commune": 0, "district": 1, "city": 2, "province": 3}
-
-
-class Part(NamedTuple):
-    """One admin-prefixed piece of a chain (a named tuple: built several times per place
-    mention, ~4x cheaper than a frozen dataclass; only its fields are read)."""
-
-    level: str  # province | city | district | commune
-    prefix: str
-    name: str
-    start: int
-    end: int
-    old: bool
 
 
 def extract_places(
@@ -92,7 +62,7 @@ def extract_places(
     prep = prepare(text)
     clean, norm = prep.clean, prep.norm
     publisher = publisher_province_of(publisher_province, as_of)
-    chains = [c for c in _chains(prep) if not _not_place(norm, c[0].start, c[-1].end)]
+    chains = [c for c in chains_of(prep) if not _not_place(norm, c[0].start, c[-1].end)]
     first = [_resolve(c, clean, as_of, publisher, NO_CONTEXT) for c in chains]
     taken = [(c[0].start, c[-1].end) for c in chains]
     found = _zones(norm, clean, as_of, publisher, taken)
@@ -156,61 +126,6 @@ def publisher_province_of(name: str | None, as_of: date | None) -> Province | No
     name = re.sub(r"^(?i:tp\.?|thành phố|tỉnh)\s*", "", name.strip())
     found = resolve_province(name, as_of)
     return found[0] if found else None
-
-
-def _chains(prep: Prepared) -> list[list[Part]]:
-    norm, clean = prep.norm, prep.clean
-    chains: list[list[Part]] = []
-    for m in finditer_from(_MENTION, norm, _MENTION_STARTS.starts(prep)):
-        level = _LEVEL[m["pre"].lower()]
-        name = clean[m.start("name") : m.end("name")]  # as written: decides "exact"
-        part = Part(level, m["pre"], name, m.start(), m.end(), m["old"] is not None)
-        prev = chains[-1][-1] if chains else None
-        if (
-            prev is not None
-            and _CHAIN_GAP.fullmatch(norm, prev.end, m.start()) is not None
-            and _RANK_ORDER[level] > _RANK_ORDER[prev.level]
-        ):
-            chains[-1].append(part)
-        else:
-            chains.append([part])
-    for i, chain in enumerate(chains):
-        limit = chains[i + 1][0].start if i + 1 < len(chains) else len(norm)
-        _extend(chain, norm, clean, limit)
-    return chains
-
-
-# A bare name after a chain: "xã Bắc Sơn, Ân Thi, Hưng Yên", "huyện Tương Dương (Nghệ An)".
-_TRAIL = re.compile(rf", (?P<name>{CAP_RUN})| \((?P<paren>{CAP_RUN})\)")
-
-
-def _extend(chain: list[Part], norm: str, clean: str, limit: int) -> None:
-    """Append the bare district / province names written right after a chain (not after
-    "các xã A": what follows are more communes)."""
-    for _ in range(2):
-        m = _TRAIL.match(norm, chain[-1].end)
-        if m is None or m.end() > limit or after_plural(norm, chain[0].start):
-            return
-        group = "name" if m["name"] else "paren"
-        name = clean[m.start(group) : m.end(group)]
-        if chain[-1].level == "city" and gazetteer().province(chain[-1].name, "legacy"):
-            return  # "TP Cần Thơ, Tiền Giang": a list of provinces, not a chain
-        level = _trail_level(name, norm, m.end(), limit)
-        if level is None or _RANK_ORDER[level] <= _RANK_ORDER[chain[-1].level]:
-            return
-        chain.append(Part(level, "", name, m.start(group), m.end(), False))
-
-
-def _trail_level(name: str, norm: str, end: int, limit: int) -> str | None:
-    g = gazetteer()
-    province = g.province(name, "legacy") or g.province(name, "2025")
-    district = bool(g.units_named(name, "legacy", "district")[0])
-    if province and district:  # "Hòa Bình": the district when a province follows it
-        after = _TRAIL.match(norm, end)
-        follows = after is not None and after.end() <= limit
-        if follows and after is not None and g.province(after["name"] or "", "legacy"):
-            return "district"
-    return "province" if province else "district" if district else None
 
 
 def _coverage(size: int, taken: list[tuple[int, int]]) -> bytearray:
