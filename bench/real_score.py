@@ -20,8 +20,11 @@ tone-placement-insensitive; a trailing period of a shortened name, "Nguyễn Vă
   when a predicted role is one the label accepts.
 - crime_articles, legal_actions: sets per text (Criminal Code articles of non-administrative
   crimes; legal-action slugs).
-- provinces: (2017 province, 2025 province) pairs of every resolved place; a pair right only
-  when both names are; predicted pairs equal to an `optional_provinces` pair ignored.
+- provinces: (2017 province, 2025 province) pairs of every resolved place but those the
+  record marks `role: "listed"` (named in passing in a long list of provinces); a pair right
+  only when both names are; predicted pairs equal to an `optional_provinces` pair ignored.
+  Residence places count: the labels put a residence in another province in
+  `optional_provinces` and the event's own province in `provinces`.
   `provinces.2025` scores the 2025 names alone (what a consumer of the 2025 map sees).
 - relevance: is_police_affairs against `relevant` (accuracy and confusion counts).
 """
@@ -202,7 +205,7 @@ def _pair(place: dict[str, Any]) -> str:
 def _provinces(
     split: SplitScore, text_id: str, label: dict[str, Any], out: dict[str, Any], text: list[str]
 ) -> None:
-    places = [p for p in out["places"] if p["province"]]
+    places = [p for p in out["places"] if p["province"] and p.get("role") != "listed"]
     optional = {pair_key(p) for p in label["optional_provinces"]}
     exp = {pair_key(p): (_pair(p), p["province"]) for p in label["provinces"]}
     got = {pair_key(p): (_pair(p), p["surface"]) for p in reversed(places)}

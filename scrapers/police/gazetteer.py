@@ -106,6 +106,7 @@ class Gazetteer:
         self._province_fold = {
             scheme: _province_index(table, fold_key) for scheme, table in self.provinces.items()
         }
+        self._districts_by_name: dict[str, tuple[str, ...]] | None = None
 
     def _add_province(
         self, row: dict[str, Any], scheme: Scheme, to: tuple[str, ...], merged: tuple[str, ...]
@@ -165,6 +166,15 @@ class Gazetteer:
             return found, ("exact" if exact else "tone")
         found = in_scope(self._fold.get(slot, {}).get(cached_fold_key(name), []))
         return (found, "folded") if len(found) == 1 else ([], "folded")
+
+    def district_codes(self, name: str) -> tuple[str, ...]:
+        """Codes of the legacy districts with this full name ("Huyện Quế Võ")."""
+        if self._districts_by_name is None:
+            index: dict[str, tuple[str, ...]] = {}
+            for unit in self.units[("legacy", "district")].values():
+                index[unit.name] = (*index.get(unit.name, ()), unit.code)
+            self._districts_by_name = index
+        return self._districts_by_name.get(name, ())
 
     def to_2025(self, prov: Province) -> Province | None:
         """The 2025 province a province lies in (itself for a 2025 province)."""

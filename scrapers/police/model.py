@@ -25,7 +25,12 @@ PersonMethod = Literal["cue", "details", "surname"]
 # vong"), the cue of the list the name is in, a legal step naming the person, the nearest
 # role word earlier in the sentence (a guess), or nothing ("other" by default).
 RoleMethod = Literal["cue", "title", "after", "list", "legal", "context", "none"]
-PlaceMethod = Literal["exact", "tone", "folded", "implicit", "alias"]
+# How the name was matched; "context": several units bear the name and the article's other
+# places (or the publisher's province) decided; "implicit": no name, the publisher's province.
+PlaceMethod = Literal["exact", "tone", "folded", "implicit", "alias", "context"]
+# "event": where the reported events happened or the acting authority sits; "residence": a
+# person's address or home town; "listed": one of a long list of provinces in the body.
+PlaceRole = Literal["event", "residence", "listed"]
 PlaceKind = Literal["province", "district", "commune", "economic_zone", "industrial_zone"]
 Scheme = Literal["legacy", "2025"]
 
@@ -86,3 +91,4 @@ class PlaceMention:
     commune_code: str | None = None
     communes_2025: tuple[str, ...] = ()  # 2025 commune(s) it lies in / was merged into
     span: tuple[int, int] = (0, 0)
+    role: PlaceRole = "event"

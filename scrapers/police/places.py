@@ -1,9 +1,15 @@
 """Place mentions (pure): article text in, PlaceMention tuple out.
 
 Admin-prefixed mentions ("xã Hoằng Quỳ, huyện Hoằng Hóa", "TP Hà Nội", "xã X (huyện Y cũ)")
-are grouped into chains and resolved top-down against the gazetteer as of the article date,
-then mapped to the 2025 scheme. Bare names are resolved only when plausible: a province
-name, or a two-syllable district/commune name unique in the publisher's province.
+are grouped into chains (place_chains.py, with the bare district and province names that
+follow them: "xã Bắc Sơn, Ân Thi, Hưng Yên") and resolved top-down against the gazetteer
+as of the article date, then mapped to the 2025 scheme. A chain naming no
+province is resolved a second time inside the article's area (the provinces and districts
+the other chains and province names give; resolve.Context). Bare names are resolved only
+when plausible: a province name (not a person's given name: "Nguyễn Hòa Bình"), or a
+two-syllable district/commune name unique in the publisher's province. Matches inside
+another proper name, a credit or the closing byline are dropped (place_names.py); each
+place gets a role: event, residence or listed (place_roles.py).
 """
 
 from __future__ import annotations
@@ -11,32 +17,33 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from typing import NamedTuple
 
-from scrapers.police.gazetteer import Province, gazetteer
-from scrapers.police.lexicon import CAP_RUN, NOT_NAME, RANK_RE, SURNAMES
+from scrapers.police.gazetteer import Province, gazetteer, scheme_for
+from scrapers.police.lexicon import CAP_RUN, LOW, NOT_NAME, RANK_RE, SURNAMES, UP
 from scrapers.police.model import PlaceKind, PlaceMention, PlaceMethod
-from scrapers.police.prep import Prepared, WordCues, finditer_from, prepare, search_cued
-from scrapers.police.resolve import Scope, resolve_chain, resolve_province, scope_of
+from scrapers.police.place_chains import Part, chains_of
+from scrapers.police.place_names import in_byline, in_proper_name, in_unit_list
+from scrapers.police.place_roles import assign_roles
+from scrapers.police.prep import (
+    Prepared,
+    line_breaks,
+    prepare,
+    search_cued,
+)
+from scrapers.police.resolve import (
+    NO_CONTEXT,
+    Context,
+    Scope,
+    resolve_chain,
+    resolve_province,
+    scope_of,
+)
 
-_LEVEL = {
-    "tỉnh": "province", "thành phố": "city", "tp": "city", "tp.": "city",
-    "huyện": "district", "quận": "district", "thị xã": "district", "tx": "district",
-    "tx.": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
-    "đặc khu": "commune",
-}  # fmt: skip
-_MENTION = re.compile(
-    r"(?=[TtHhQqXxPpĐđ])(?<![\w.])"
-    r"(?P<pre>(?i:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn|đặc khu))"
-    rf"(?:\s+|(?<=\.))(?P<name>\d{{1,2}}(?!\d)|HCM\b|{CAP_RUN})(?P<old> \(?cũ\)?)?"
-)
-# Where a _MENTION can begin (single words: a literal pre-check on the lowered text).
-_MENTION_STARTS = WordCues(
-    ("tỉnh", "thành", "tp", "huyện", "quận", "thị", "tx", "xã", "phường", "đặc")
-)
-_CHAIN_GAP = re.compile(r"\s*[,(\-–]?\s*")
 _ZONE = re.compile(rf"(?P<pre>Khu [Kk]inh tế|KKT|Khu [Cc]ông nghiệp|KCN)\s+(?P<name>{CAP_RUN})")
-_RUN = re.compile(CAP_RUN)
+# lexicon.CAP_RUN, but a syllable may touch a digit (flattened tables: "Kon Tum57. Bình
+# Phước 58. Sơn La59.").
+_SYL = rf"[{UP}][{LOW}]*(?:'[{LOW}]+)?(?![{UP}{LOW}])"
+_RUN = re.compile(rf"{_SYL}(?:(?: | - ){_SYL})*")
 _PERSON_WORDS = rf"{RANK_RE}|ông|bà|anh|chị|em|cháu|đồng chí|đ/c|tượng|can|cáo|nhân|hại"
 # Searched in a short window before a bare name: the case-insensitive set of the words' first
 # letters spares trying every word at every other position.
@@ -46,19 +53,6 @@ _PERSON_BEFORE = re.compile(
 )
 _IMPLICIT = re.compile(r"(?i:địa bàn|toàn) tỉnh(?! [A-ZĐ])")
 _IMPLICIT_CUES = re.compile("(?:địa bàn|toàn) tỉnh")  # on the lowered text
-_RANK_ORDER = {"commune": 0, "district": 1, "city": 2, "province": 3}
-
-
-class Part(NamedTuple):
-    """One admin-prefixed piece of a chain (a named tuple: built several times per place
-    mention, ~4x cheaper than a frozen dataclass; only its fields are read)."""
-
-    level: str  # province | city | district | commune
-    prefix: str
-    name: str
-    start: int
-    end: int
-    old: bool
 
 
 def extract_places(
@@ -68,20 +62,61 @@ def extract_places(
     prep = prepare(text)
     clean, norm = prep.clean, prep.norm
     publisher = publisher_province_of(publisher_province, as_of)
-    found: list[PlaceMention] = []
-    taken: list[tuple[int, int]] = []
-    for chain in _chains(prep):
-        start, end = chain[0].start, chain[-1].end
-        mention = resolve_chain(
-            chain, clean[start:end], (start, end), as_of=as_of, publisher=publisher
+    chains = [c for c in chains_of(prep) if not _not_place(norm, c[0].start, c[-1].end)]
+    first = [_resolve(c, clean, as_of, publisher, NO_CONTEXT) for c in chains]
+    taken = [(c[0].start, c[-1].end) for c in chains]
+    found = _zones(norm, clean, as_of, publisher, taken)
+    found += _bare(norm, clean, as_of, publisher, taken)
+    anchors = [m for c, m in zip(chains, first, strict=True) if m and c[-1].level != "commune"]
+    context = _context([*anchors, *(m for m in found if m.kind == "province")], as_of)
+    for chain, alone in zip(chains, first, strict=True):
+        again = context and (
+            alone is None
+            or (chain[-1].level == "commune" and alone.province_2025_code not in context.new)
         )
+        mention = _resolve(chain, clean, as_of, publisher, context) if again else alone
         if mention is not None:
             found.append(mention)
-            taken.append((start, end))
-    found.extend(_zones(norm, clean, as_of, publisher, taken))
-    found.extend(_bare(norm, clean, as_of, publisher, taken))
     found.extend(_implicit(prep, as_of, publisher))
-    return _dedupe(sorted(found, key=lambda m: m.span))
+    found.sort(key=lambda m: m.span)
+    return _dedupe(assign_roles(found, norm, line_breaks(prep)))
+
+
+def _resolve(
+    chain: list[Part], clean: str, as_of: date | None, publisher: Province | None,
+    context: Context,
+) -> PlaceMention | None:  # fmt: skip
+    start, end = chain[0].start, chain[-1].end
+    return resolve_chain(
+        chain, clean[start:end], (start, end), as_of=as_of, publisher=publisher, context=context
+    )
+
+
+def _not_place(norm: str, start: int, end: int) -> bool:
+    return in_proper_name(norm, start) or in_byline(norm, start, end)
+
+
+def _context(anchors: list[PlaceMention], as_of: date | None) -> Context:
+    """The article's area from the places named with a province or district."""
+    g = gazetteer()
+    legacy: set[str] = set()
+    new: set[str] = set()
+    districts: set[str] = set()
+    dated_legacy = scheme_for(as_of) == "legacy"
+    for m in anchors:
+        if m.method == "context" or m.province_2025_code is None:
+            continue
+        new.add(m.province_2025_code)
+        if dated_legacy and m.province_code:
+            legacy.add(m.province_code)
+        else:
+            legacy.update(g.provinces["2025"][m.province_2025_code].merged_from)
+        if m.district:
+            codes = g.district_codes(m.district)
+            districts.update(
+                c for c in codes if g.units[("legacy", "district")][c].province_code in legacy
+            )
+    return Context(frozenset(legacy), frozenset(new), frozenset(districts))
 
 
 def publisher_province_of(name: str | None, as_of: date | None) -> Province | None:
@@ -91,25 +126,6 @@ def publisher_province_of(name: str | None, as_of: date | None) -> Province | No
     name = re.sub(r"^(?i:tp\.?|thành phố|tỉnh)\s*", "", name.strip())
     found = resolve_province(name, as_of)
     return found[0] if found else None
-
-
-def _chains(prep: Prepared) -> list[list[Part]]:
-    norm, clean = prep.norm, prep.clean
-    chains: list[list[Part]] = []
-    for m in finditer_from(_MENTION, norm, _MENTION_STARTS.starts(prep)):
-        level = _LEVEL[m["pre"].lower()]
-        name = clean[m.start("name") : m.end("name")]  # as written: decides "exact"
-        part = Part(level, m["pre"], name, m.start(), m.end(), m["old"] is not None)
-        prev = chains[-1][-1] if chains else None
-        if (
-            prev is not None
-            and _CHAIN_GAP.fullmatch(norm, prev.end, m.start()) is not None
-            and _RANK_ORDER[level] > _RANK_ORDER[prev.level]
-        ):
-            chains[-1].append(part)
-        else:
-            chains.append([part])
-    return chains
 
 
 def _coverage(size: int, taken: list[tuple[int, int]]) -> bytearray:
@@ -150,24 +166,45 @@ def _bare(
     keys = gazetteer().bare_keys
     covered = _coverage(len(norm), taken)
     for m in _RUN.finditer(norm):
-        start, end = m.span()
-        space = norm.find(" ", start, end)  # most runs are one word: no split
-        if space >= 0 and norm.count(" ", space + 1, end) >= 1:
-            first = clean[start:space]
-            if first not in SURNAMES and first not in NOT_NAME:
-                continue  # a longer run is an organisation or a person, not a bare place
-            start = space + 1
-        if norm[start:end].lower() not in keys:
-            continue
-        span, name = (start, end), clean[start:end]
-        if covered.find(1, start, end) >= 0:
-            continue  # overlaps a chain or a zone
-        if _PERSON_BEFORE.search(norm, max(0, start - 14), start):
-            continue
-        resolved = _resolve_bare(name, as_of, publisher, multi=False)
-        if resolved is not None:
-            out.append(_with(resolved, clean[span[0] : span[1]], span, None))
+        lo, hi = m.span()
+        if norm.find(" ", lo, hi) < 0 and norm[lo:hi].lower() not in keys:
+            continue  # most runs: one word, no place name
+        for start, end in _bare_spans(norm, clean, keys, lo, hi):
+            if covered.find(1, start, end) >= 0:
+                continue  # overlaps a chain or a zone
+            resolved = _resolve_bare(clean[start:end], as_of, publisher, multi=False)
+            if resolved is None or _PERSON_BEFORE.search(norm, max(0, start - 14), start):
+                continue
+            if _not_place(norm, start, end) or in_unit_list(norm, start):
+                continue
+            out.append(_with(resolved, clean[start:end], (start, end), None))
     return out
+
+
+def _bare_spans(
+    norm: str, clean: str, keys: frozenset[str], start: int, end: int
+) -> list[tuple[int, int]]:
+    """Where a capitalised run may be a bare place name: the whole run, each side of a
+    dash ("Hà Nội - Hải Phòng"), or the run after a title word ("Tại Thái Bình"); never
+    the given name of a person ("Nguyễn Hòa Bình") or a longer organisation name."""
+    space = norm.find(" ", start, end)
+    if space < 0:  # most runs: one word
+        return [(start, end)] if norm[start:end].lower() in keys else []
+    first = clean[start:space]
+    if norm[start:end].lower() in keys and (
+        first not in SURNAMES or norm.count(" ", start, end) < 2
+    ):
+        return [(start, end)]  # not "Hồ Chí Minh" (the person; the city is "TP Hồ Chí Minh")
+    if " - " in norm[start:end]:
+        out, at = [], start
+        for piece in norm[start:end].split(" - "):
+            if piece.lower() in keys:
+                out.append((at, at + len(piece)))
+            at += len(piece) + 3
+        return out
+    if first not in NOT_NAME:
+        return []
+    return [(space + 1, end)] if norm[space + 1 : end].lower() in keys else []
 
 
 @lru_cache(maxsize=4096)
@@ -230,7 +267,7 @@ def _dedupe(mentions: list[PlaceMention]) -> tuple[PlaceMention, ...]:
     seen: set[tuple[object, ...]] = set()
     out: list[PlaceMention] = []
     for m in mentions:
-        key = (m.kind, m.province_code, m.district, m.commune_code)
+        key = (m.kind, m.province_code, m.district, m.commune_code, m.role)
         if m.method == "implicit" and any(o.province_code == m.province_code for o in out):
             continue
         if key not in seen:

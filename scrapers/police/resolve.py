@@ -2,8 +2,12 @@
 
 A chain is "xã A, huyện B, tỉnh C" (any subset, lowest level first). Provinces are looked
 up in the scheme of the article date first, then in the other one; a legacy district scopes
-its communes; ambiguous names are narrowed by the written prefix type and then by the
-publisher's province, and otherwise left unresolved.
+its communes. A name with several candidates is narrowed by the article's area (`Context`:
+the districts and provinces named with a qualifier elsewhere in the text), then by the
+written prefix type, then by the publisher's province (method "context" when the area or
+the publisher decided), and otherwise left unresolved: never a nationwide default. A
+commune named with no district or province is looked for only inside the article's area
+when it has one. The other scheme is tried only when the first has no candidate at all.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ _TYPE = {
     "huyện": "Huyện", "quận": "Quận", "thị xã": "Thị xã", "tx": "Thị xã", "tx.": "Thị xã",
     "thành phố": "Thành phố", "tp": "Thành phố", "tp.": "Thành phố",
 }  # fmt: skip
-_WORST: dict[PlaceMethod, int] = {"exact": 0, "alias": 1, "tone": 2, "folded": 3, "implicit": 4}
+_WORST: dict[PlaceMethod, int] = {
+    "exact": 0, "alias": 1, "tone": 2, "folded": 3, "context": 4, "implicit": 5,
+}  # fmt: skip
 
 
 class ChainPart(Protocol):
@@ -44,6 +50,22 @@ class Scope:
     new: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The article's area: provinces (codes per scheme) and legacy districts (codes) named
+    with a qualifier elsewhere in the text."""
+
+    legacy: frozenset[str] = frozenset()
+    new: frozenset[str] = frozenset()
+    districts: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.legacy or self.new)
+
+
+NO_CONTEXT = Context()
+
+
 def scope_of(prov: Province) -> Scope:
     if prov.scheme == "legacy":
         return Scope(frozenset((prov.code,)), frozenset(prov.codes_2025))
@@ -61,17 +83,39 @@ def resolve_province(name: str, as_of: date | None) -> tuple[Province, PlaceMeth
     return None
 
 
-def _pick(units: list[AdminUnit], prefix: str, publisher: Scope | None) -> AdminUnit | None:
+def _in_area(
+    units: list[AdminUnit], legacy: frozenset[str], new: frozenset[str]
+) -> list[AdminUnit]:
+    return [u for u in units if u.province_code in (legacy if u.scheme == "legacy" else new)]
+
+
+def _pick(
+    units: list[AdminUnit], prefix: str, context: Context, publisher: Scope | None,
+    *, confine: bool,
+) -> tuple[AdminUnit | None, bool]:  # fmt: skip
+    """The one candidate left after narrowing, and whether the article's area or the
+    publisher decided it. `confine`: only candidates inside the area (when it is known)."""
+    before = len(units)
+    if confine and context:
+        units = _in_area(units, context.legacy, context.new)
+    if len(units) > 1 and context:
+        units = [u for u in units if u.district_code in context.districts] or (
+            _in_area(units, context.legacy, context.new) or units
+        )
+    guessed = len(units) < before
     if len(units) > 1:
         typed = [u for u in units if u.type == _TYPE.get(prefix.lower())]
         units = typed or units
     if len(units) > 1 and publisher is not None:
-        units = [u for u in units if u.province_code in (publisher.legacy | publisher.new)]
-    return units[0] if len(units) == 1 else None
+        units, guessed = _in_area(units, publisher.legacy, publisher.new), True
+    return (units[0], guessed) if len(units) == 1 else (None, False)
 
 
 @dataclass(slots=True)
 class _State:
+    context: Context
+    strict: Scope | None  # the lookup is limited to these provinces
+    publisher: Scope | None
     prov: Province | None = None
     district: AdminUnit | None = None
     commune: AdminUnit | None = None
@@ -81,27 +125,34 @@ class _State:
         if _WORST[method] > _WORST[self.method]:
             self.method = method
 
+    def scope(self) -> Scope | None:
+        if self.strict is not None:
+            return self.strict
+        if self.prov is not None:
+            return scope_of(self.prov)
+        if self.district is not None:
+            return scope_of(gazetteer().provinces["legacy"][self.district.province_code])
+        return None
 
-def _unit(
-    st: _State, part: ChainPart, level: str, scheme: Scheme, *, strict: Scope | None,
-    publisher: Scope | None,
-) -> AdminUnit | None:  # fmt: skip
-    scope = strict or (scope_of(st.prov) if st.prov else None)
+
+def _unit(st: _State, part: ChainPart, level: str, scheme: Scheme) -> tuple[AdminUnit | None, bool]:
+    """The unit a part names (None when none or several are left) and whether the scheme
+    has any candidate in scope."""
+    scope = st.scope()
     codes = None if scope is None else (scope.legacy if scheme == "legacy" else scope.new)
     district_code = st.district.code if st.district and scheme == "legacy" else None
     units, method = gazetteer().units_named(
         part.name, scheme, level, provinces=codes, district_code=district_code
     )
-    found = _pick(units, part.prefix, publisher if scope is None else None)
+    confine = level == "commune" and scope is None  # "xã X" alone: in the article's area
+    publisher = st.publisher if scope is None else None
+    found, guessed = _pick(units, part.prefix, st.context, publisher, confine=confine)
     if found is not None:
-        st.note(method)
-    return found
+        st.note("context" if guessed else method)
+    return found, bool(units)
 
 
-def _walk(
-    st: _State, parts: Sequence[ChainPart], as_of: date | None, strict: Scope | None,
-    publisher: Scope | None,
-) -> None:  # fmt: skip
+def _walk(st: _State, parts: Sequence[ChainPart], as_of: date | None) -> None:
     for part in sorted(parts, key=lambda p: _ORDER[p.level], reverse=True):
         level = part.level
         if level in ("province", "city"):
@@ -114,17 +165,14 @@ def _walk(
                 continue
             level = "district"
         if level == "district":
-            st.district = (
-                _unit(st, part, "district", "legacy", strict=strict, publisher=publisher)
-                or st.district
-            )
+            st.district = _unit(st, part, "district", "legacy")[0] or st.district
             continue
         legacy_first = st.district is not None or part.old or scheme_for(as_of) == "legacy"
         order: tuple[Scheme, Scheme] = ("legacy", "2025") if legacy_first else ("2025", "legacy")
         for scheme in order:
-            st.commune = _unit(st, part, "commune", scheme, strict=strict, publisher=publisher)
-            if st.commune is not None:
-                break
+            st.commune, seen = _unit(st, part, "commune", scheme)
+            if st.commune is not None or seen:
+                break  # several candidates in the first scheme: no guess in the other one
 
 
 _ORDER = {"commune": 0, "district": 1, "city": 2, "province": 3}
@@ -142,10 +190,11 @@ class _Part(NamedTuple):
 def resolve_chain(
     parts: Sequence[ChainPart], surface: str, span: tuple[int, int], *, as_of: date | None,
     publisher: Province | None, strict_scope: Scope | None = None,
+    context: Context = NO_CONTEXT,
 ) -> PlaceMention | None:  # fmt: skip
     """One PlaceMention for a chain, or None when nothing in it resolves."""
     key = tuple(_Part(p.level, p.prefix, p.name, p.old) for p in parts)
-    m = _resolve(key, as_of, publisher, strict_scope)
+    m = _resolve(key, as_of, publisher, strict_scope, context)
     if m is None:
         return None
     return PlaceMention(
@@ -157,11 +206,11 @@ def resolve_chain(
 @lru_cache(maxsize=8192)
 def _resolve(
     parts: tuple[_Part, ...], as_of: date | None, publisher: Province | None,
-    strict_scope: Scope | None,
+    strict_scope: Scope | None, context: Context,
 ) -> PlaceMention | None:  # fmt: skip
     """resolve_chain without surface and span (cached: chains recur across articles)."""
-    st = _State()
-    _walk(st, parts, as_of, strict_scope, scope_of(publisher) if publisher else None)
+    st = _State(context, strict_scope, scope_of(publisher) if publisher else None)
+    _walk(st, parts, as_of)
     g = gazetteer()
     unit = st.commune or st.district
     if unit is not None:

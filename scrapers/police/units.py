@@ -15,7 +15,8 @@ from datetime import date
 from scrapers.police.gazetteer import DISTRICT_POLICE_UNTIL, Province
 from scrapers.police.lexicon import CAP_RUN, UNIT_ALIASES, UNIT_CODES, UP
 from scrapers.police.model import UnitLevel, UnitMention
-from scrapers.police.places import Part, extract_places, publisher_province_of
+from scrapers.police.place_chains import Part
+from scrapers.police.places import extract_places, publisher_province_of
 from scrapers.police.prep import (
     Prepared,
     cue_starts,

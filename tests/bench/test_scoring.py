@@ -341,3 +341,16 @@ def test_sweep_common_word_and_cut_name_rules() -> None:
     assert cut_syllable("Vũ Văn", "Vũ Văn Chiến Thắng đến") is None  # a name run goes on
     counts = lower_counts(["Tuy nhiên, tại đây. Tại Đây", "tại đây có"], {"tại đây", "lê lợi"})
     assert counts == {"tại đây": 2}
+
+
+def test_real_provinces_skip_listed_places_and_count_residences() -> None:
+    label = _label(provinces=[{"province": "Vĩnh Phúc", "province_2025": "Phú Thọ"}])
+    predicted = [
+        {**_place("Vĩnh Phúc", "Phú Thọ"), "role": "residence"},  # the event's own province
+        {**_place("Hà Nam", "Ninh Bình"), "role": "listed"},  # named in passing: not counted
+        {**_place("Hà Nội", "Hà Nội"), "role": "event"},  # FP
+    ]
+    split = _score(label, _out(places=predicted))
+    pairs, new = split.pr["provinces"], split.pr["provinces.2025"]
+    assert (pairs.tp, pairs.fp, pairs.fn) == (1, 1, 0)
+    assert (new.tp, new.fp, new.fn) == (1, 1, 0)

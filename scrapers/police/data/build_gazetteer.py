@@ -40,6 +40,13 @@ EXTRA_ALIASES = {
     "Hồ Chí Minh": "79",
     "Bà Rịa Vũng Tàu": "77",
     "Vũng Tàu": "77",
+    # Spellings the 2017 press still uses for Đắk Lắk, Đắk Nông and Bắc Kạn.
+    "Đăk Lăk": "66",
+    "Đắk Lăk": "66",
+    "Đắc Lắc": "66",
+    "Đăk Nông": "67",
+    "Đắc Nông": "67",
+    "Bắc Cạn": "06",
 }
 
 

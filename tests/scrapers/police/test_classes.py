@@ -11,7 +11,7 @@ import pytest
 
 from scrapers.police.classes import DIGIT, NOT_WORD, NOT_WORD_CHECK
 from scrapers.police.persons import _CUED_STARTS
-from scrapers.police.places import _MENTION_STARTS
+from scrapers.police.place_chains import _MENTION_STARTS
 from scrapers.police.prep import WordCues, prepare
 from scrapers.police.rules import digit_runs
 from scrapers.police.vocab import _scanner, scan

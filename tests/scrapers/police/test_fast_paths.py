@@ -13,7 +13,7 @@ from scrapers.police import repeats
 from scrapers.police.figures import _rules, figure_matches
 from scrapers.police.model_events import Figure, LegalAction
 from scrapers.police.persons import _CUED_STARTS
-from scrapers.police.places import _MENTION_STARTS
+from scrapers.police.place_chains import _MENTION_STARTS
 from scrapers.police.prep import (
     _OLD_TONE,
     WordCues,
