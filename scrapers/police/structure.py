@@ -37,7 +37,7 @@ from scrapers.text import text_prefix
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CASE_ROLES = frozenset({"suspect", "accused", "defendant", "wanted", "victim"})
-STRUCTURE_VERSION = "3"
+STRUCTURE_VERSION = "4"
 # Structuring reads at most this many characters of an article (title, lead and body
 # joined). Real articles are far shorter (the longest of the 2,100 police-texts corpus
 # texts: 19.6k characters), while a hostile 10 MB page cost minutes and gigabytes. The
