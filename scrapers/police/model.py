@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from scrapers.police.slots_init import quick_init
-
 UnitLevel = Literal["ministry", "province", "district", "commune", "other"]
 PersonRole = Literal[
     "official", "suspect", "accused", "defendant", "victim", "wanted", "witness", "other"
@@ -21,7 +19,6 @@ PlaceKind = Literal["province", "district", "commune", "economic_zone", "industr
 Scheme = Literal["legacy", "2025"]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class UnitMention:
     """A police unit: "Phòng Cảnh sát hình sự (PC02)", "Công an tỉnh" (implicit)."""
@@ -37,7 +34,6 @@ class UnitMention:
     span: tuple[int, int] = (0, 0)
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class PersonMention:
     """One person as mentioned. Rank and titles belong to this mention, not the person."""
@@ -57,7 +53,6 @@ class PersonMention:
     span: tuple[int, int] = (0, 0)
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class PlaceMention:
     """An administrative place resolved as of the article date and mapped to 2025."""

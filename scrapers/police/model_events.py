@@ -9,14 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from scrapers.police.slots_init import quick_init
-
 CrimeContext = Literal["incident", "charge", "summary", "warning"]
 Qualifier = Literal["=", ">", ">=", "<", "<=", "~"]
 TimePrecision = Literal["minute", "hour", "part_of_day", "day", "month", "year"]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Classification:
     """Relevance, genre and multi-label topics of one article."""
@@ -28,7 +25,6 @@ class Classification:
     topics: tuple[tuple[str, float], ...]  # (slug, confidence), best first
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class CrimeMention:
     """A crime (or administrative violation) named in the text."""
@@ -45,7 +41,6 @@ class CrimeMention:
     end: int
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class LegalAction:
     """One procedural step: khởi tố bị can, bắt tạm giam, truy nã, xét xử, ..."""
@@ -58,7 +53,6 @@ class LegalAction:
     end: int
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A quantity: "hơn 2,7 kg heroin" → 2.7 kg, qualifier ">", subject "heroin"."""
@@ -72,7 +66,6 @@ class Figure:
     end: int
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class EventTime:
     """A time in the text resolved against the publish date."""
@@ -86,7 +79,6 @@ class EventTime:
     offset: int  # character offset in the prepared text
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class WantedNotice:
     """Fields of a quyết định truy nã (domain notes §3.4); None where not stated."""
@@ -106,7 +98,6 @@ class WantedNotice:
     contact_phone: str | None
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ScamWarning:
     """A scam warning: modus, channels, impersonated organisation, advice, amount lost."""
@@ -118,7 +109,6 @@ class ScamWarning:
     amount_lost: float | None  # VND, largest amount stated
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class CaseFeatures:
     """Features that link reports of one case across articles (see cases.py)."""
