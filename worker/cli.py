@@ -11,7 +11,6 @@ import json
 import sys
 from collections.abc import Sequence
 
-from worker.allocator import use_jemalloc
 from worker.commands_export import add_export_parser
 from worker.errors import NewsworkerError
 from worker.logs import setup_logging
@@ -113,17 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Commands that run long or read many pages: re-executed under jemalloc (worker/allocator.py).
-_LONG_RUNNING = frozenset({"ingest", "run", "worker", "relay", "serve", "parse"})
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = get_settings()
         setup_logging(settings)
-        if argv is None and args.command in _LONG_RUNNING:
-            use_jemalloc(settings.allocator)  # returns only when it does not re-execute
         from worker import commands, commands_api, commands_events, commands_export, commands_ops
 
         name = f"cmd_{args.command}"
