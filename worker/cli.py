@@ -7,7 +7,6 @@ not run (database unreachable, nothing to do), 2 bad usage or settings.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
@@ -128,10 +127,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if exc.kind in ("settings", "source_config") else 1
     except BrokenPipeError:
         return 0
-
-
-def print_json(obj: object) -> None:
-    print(json.dumps(obj, ensure_ascii=False))
 
 
 if __name__ == "__main__":
