@@ -41,8 +41,10 @@ MAX_KEYS = 12  # case blocking keys used per lookup
 # articles are stored. An IN list ordered by recency instead read every matching row before
 # its LIMIT and grew with the table. The values go in as one JSON array parameter, so each
 # lookup is one fixed statement per dialect: PostgreSQL joins each value LATERAL to its
-# range scan; SQLite (no LATERAL) keeps the index rows whose article is among the value's
-# PER_VALUE most recent (a correlated subquery on the same range).
+# range scan; SQLite (no LATERAL) reads, per value, the id of its PER_VALUE-th most recent
+# holder (a correlated subquery, backward on the same range: 0 when there are fewer), then
+# the range from that id up. CROSS JOIN keeps the values first (SQLite otherwise chose to
+# read every case key of the facet table).
 _CANDIDATES = {
     "postgresql": text(
         """
@@ -58,12 +60,12 @@ _CANDIDATES = {
     ),
     "sqlite": text(
         """
-        SELECT s.article_id FROM json_each(:values) AS wanted, article_sketches AS s
-        WHERE s.hash = wanted.value AND s.article_id IN (
+        SELECT s.article_id FROM json_each(:values) AS wanted CROSS JOIN article_sketches AS s
+        WHERE s.hash = wanted.value AND s.article_id <> :me AND s.article_id >= coalesce((
             SELECT r.article_id FROM article_sketches AS r
             WHERE r.hash = wanted.value AND r.article_id <> :me
-            ORDER BY r.article_id DESC LIMIT :per_value
-        )
+            ORDER BY r.article_id DESC LIMIT 1 OFFSET :per_value - 1
+        ), 0)
         GROUP BY s.article_id HAVING count(*) >= :need
         ORDER BY count(*) DESC, s.article_id DESC LIMIT :most
         """
@@ -82,12 +84,13 @@ _CASE_HOLDERS = {
     ),
     "sqlite": text(
         """
-        SELECT f.article_id FROM json_each(:values) AS wanted, article_facets AS f
-        WHERE f.facet = 'case_key' AND f.value = wanted.value AND f.article_id IN (
+        SELECT f.article_id FROM json_each(:values) AS wanted CROSS JOIN article_facets AS f
+        WHERE f.facet = 'case_key' AND f.value = wanted.value AND f.article_id <> :me
+        AND f.article_id >= coalesce((
             SELECT r.article_id FROM article_facets AS r
             WHERE r.facet = 'case_key' AND r.value = wanted.value AND r.article_id <> :me
-            ORDER BY r.article_id DESC LIMIT :per_value
-        )
+            ORDER BY r.article_id DESC LIMIT 1 OFFSET :per_value - 1
+        ), 0)
         """
     ),
 }

@@ -5,13 +5,23 @@ holders per value (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import sessionmaker
 
-from worker.clusters import MAX_CANDIDATES, MIN_SHARED, PER_VALUE, _candidates, _case_candidates
-from worker.db.engine import transaction
+from worker.clusters import (
+    _CANDIDATES,
+    _CASE_HOLDERS,
+    MAX_CANDIDATES,
+    MIN_SHARED,
+    PER_VALUE,
+    _candidates,
+    _case_candidates,
+)
+from worker.db.engine import make_engine, transaction
+from worker.db.migrate import upgrade
 from worker.db.models import Article, ArticleFacet, ArticleSketch, Source
 from worker.db.rows import insert_rows
 
@@ -117,3 +127,23 @@ def test_case_candidates_share_a_case_key_among_its_most_recent_holders(
         assert _case_candidates(session, 999, [key, other]) == {1, 2}
         assert _case_candidates(session, 999, ["pa:hà nội:249"]) == set(crowd)  # not 1
         assert _case_candidates(session, 999, []) == set()
+
+
+def test_sqlite_lookups_read_index_ranges_per_value(tmp_path: Path) -> None:
+    """The values drive both lookups: each table is only SEARCHed by index (hash, or case
+    key), never scanned, so the cost stays flat however many articles are stored."""
+    engine = make_engine(f"sqlite:///{tmp_path}/plan.sqlite3")
+    upgrade(engine)
+    lookups = [
+        (_CANDIDATES, {"values": "[1, 2]", "me": 1, "per_value": 20, "need": 1, "most": 10}),
+        (_CASE_HOLDERS, {"values": '["p:a"]', "me": 1, "per_value": 20}),
+    ]
+    with engine.connect() as connection:
+        for lookup, params in lookups:
+            plan = [row[3] for row in connection.execute(
+                text("EXPLAIN QUERY PLAN " + lookup["sqlite"].text), params
+            )]  # fmt: skip
+            assert plan[0].startswith("SCAN wanted"), plan
+            assert not [step for step in plan[1:] if step.startswith("SCAN")], plan
+            assert sum("USING COVERING INDEX ix_" in step for step in plan) == 2, plan
+    engine.dispose()
