@@ -21,8 +21,8 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     NEWSWORKER_CONFIG_DIR=/app/config \
     NEWSWORKER_DATA_DIR=/data
-# libjemalloc2: long-running commands re-execute themselves under jemalloc, whose heap does
-# not fragment the way glibc's does over thousands of parsed pages (worker/allocator.py).
+# libjemalloc2: every process of the image runs under jemalloc (LD_PRELOAD below), whose
+# heap does not fragment the way glibc's does over thousands of parsed pages.
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     apt-get update \
  && apt-get install -y --no-install-recommends libjemalloc2 \
@@ -32,6 +32,9 @@ RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
  && useradd --system --uid 10001 --gid newsworker --home-dir /app --shell /usr/sbin/nologin newsworker \
  && mkdir -p /app /data \
  && chown newsworker:newsworker /data
+# Preloaded by name: the dynamic loader finds it in the architecture's library directory
+# (/usr/lib/x86_64-linux-gnu, /usr/lib/aarch64-linux-gnu, ...).
+ENV LD_PRELOAD=libjemalloc.so.2
 WORKDIR /app
 # Shipped source files; compose mounts ./config over this read-only so sources can be
 # added or edited without a rebuild.

@@ -8,7 +8,8 @@ loopback network allowed. Per input it prints the child's peak RSS (ru_maxrss fr
 os.wait4), wall time, exit code, the run's counts and what the database holds afterwards
 (articles: text characters and police truncation; failures: stage and kind).
 
-Run:    PYTHONPATH=$PWD python bench/hostile.py [input name ...]
+Run:    LD_PRELOAD=libjemalloc.so.2 PYTHONPATH=$PWD python bench/hostile.py [input name ...]
+(the children inherit the preload: jemalloc, as the image runs them).
 Target: every peak RSS under 300 MB.
 """
 

@@ -7,8 +7,11 @@ The site runs in a child process so its CPU is not counted.
 
     python bench/ingest.py [--articles 2000] [--dense]
 
-Like `newsworker ingest`, it runs under jemalloc when installed (worker/allocator.py);
-NEWSWORKER_ALLOCATOR=system measures the C library's malloc instead.
+Run it under jemalloc, as the image runs every process (Dockerfile: LD_PRELOAD):
+
+    LD_PRELOAD=libjemalloc.so.2 python bench/ingest.py
+
+Without the preload it measures the C library's malloc; the first line says which ran.
 
 Article text reads like real incident reports (one cast per article, mostly narrative
 sentences, about the length of the corpus page each template comes from); --dense puts a
@@ -33,9 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.e2e.helpers import ingest_context, make_settings, write_source
 from tests.fixtures.corpus_site import make_spec, populate_news_site, render
 from tests.fixtures.site import FixtureSite
-from worker.allocator import use_jemalloc
 from worker.pipeline import run_source
-from worker.settings import Settings
 from worker.warmup import warm_up
 
 
@@ -67,6 +68,12 @@ def _run(ctx: Any, source: Any) -> tuple[Any, float, float]:
     return summary, time.perf_counter() - wall, time.process_time() - cpu
 
 
+def allocator() -> str:
+    """ "jemalloc" when it is mapped into this process (LD_PRELOAD), else "system"."""
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        return "jemalloc" if any("libjemalloc" in line for line in maps) else "system"
+
+
 def _lxml_reference(dense: bool) -> float:
     """CPU ms to build an lxml.html tree of one of the site's pages: the issue's cost floor
     ("about 1 ms" on the reference machine), printed so figures from a slower or busier
@@ -88,7 +95,6 @@ def main() -> None:
         help="every sentence names a person, unit, crime, place and figures (stress case)",
     )
     args = parser.parse_args()
-    allocator = use_jemalloc(Settings().allocator)  # as `newsworker ingest` does
     ready, stop, counts = mp.Queue(), mp.Event(), mp.Value("i", 0)
     server = mp.Process(
         target=_serve, args=(args.articles, args.dense, ready, stop, counts), daemon=True
@@ -113,7 +119,7 @@ def main() -> None:
     stop.set()
     server.join(5)
     n = max(first.created, 1)
-    print(f"allocator               {allocator}")
+    print(f"allocator               {allocator()}")
     print(f"articles created        {first.created} (failed {first.failed})")
     print(f"wall time               {wall:.2f} s  → {first.created / wall:.1f} articles/s")
     print(f"CPU time                {cpu:.2f} s  → {first.created / cpu:.1f} articles/s per core")

@@ -4,7 +4,9 @@ Runs the same loopback site and ingest as bench/ingest.py, with timing wrappers 
 the functions that carry each feature (patched here only; the product is unchanged), and
 prints CPU ms per article for each, inclusive, with the share of the total:
 
-    python bench/ingest_features.py [--articles 600] [--dense]
+    LD_PRELOAD=libjemalloc.so.2 python bench/ingest_features.py [--articles 600] [--dense]
+
+(jemalloc preloaded as in the image; see bench/ingest.py.)
 
 Issue 2's spine (fetch, decode, lxml tree, parse passes, raw page archive, article,
 revision and URL rows, commit) against what later issues added to every article: police
@@ -32,15 +34,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest import _run, _serve, _source_toml  # bench/ingest.py
+from ingest import _run, _serve, _source_toml, allocator  # bench/ingest.py
 
 import scrapers.article
 import worker.article_ingest
 import worker.indexing
 import worker.store
 from tests.e2e.helpers import ingest_context, make_settings, write_source
-from worker.allocator import use_jemalloc
-from worker.settings import Settings
 from worker.warmup import warm_up
 
 _SPENT: dict[str, float] = defaultdict(float)
@@ -116,7 +116,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--dense", action="store_true")
     args = parser.parse_args()
-    use_jemalloc(Settings().allocator)
+    print(f"allocator {allocator()}")
     _install()
     ready, stop, counts = mp.Queue(), mp.Event(), mp.Value("i", 0)
     server = mp.Process(

@@ -54,12 +54,7 @@ _JUNK_TAGS = [
 ]
 _JUNK_TAG_SET = frozenset(_JUNK_TAGS)
 _WORD = re.compile(r"\w")
-# str.split's whitespace among single bytes is " ", the others "x"; "!" marks the bytes
-# whose character may be wider whitespace (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000).
-_WORD_MARKS = bytes(
-    33 if byte in b"\xc2\xe2\xe3\x9a" else 32 if byte < 128 and chr(byte).isspace() else 120
-    for byte in range(256)
-)
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
 _JUNK_CLASS = re.compile(
     r"(?:^|[-_\s])(?:related|relate|relates|lienquan|tinlienquan|tin-lien-quan|ads?|adv|"
     r"advert|advertisement|banner|quangcao|share|sharing|social|tags?|tag-list|keywords?|"
@@ -193,21 +188,10 @@ def remove_junk(root: Element, drop: tuple[str, ...] = ()) -> None:
 
 
 def _text_size(el: Element) -> int:
-    """Words of the element's text, len(string_value.split()): its string value is
-    "".join(el.itertext()) (descendant text nodes in document order, comments and
-    processing instructions left out), read in one call as UTF-8 bytes."""
-    return utf8_word_count(etree.tostring(el, method="text", encoding="utf-8", with_tail=False))
-
-
-def utf8_word_count(data: bytes) -> int:
-    """len(data.decode("utf-8").split()) for UTF-8 bytes, counted without making the words
-    when only ASCII whitespace can be there: each byte is marked space, other, or "maybe
-    part of a wider whitespace" (the lead bytes C2, E2, E3 and the Ogham space's 9A), and a
-    word is an other byte at the start or after a space."""
-    marks = data.translate(_WORD_MARKS)
-    if b"!" in marks:
-        return len(data.decode("utf-8").split())
-    return marks.count(b" x") + marks.startswith(b"x")
+    """Words of the element's text: its string value is "".join(el.itertext()) (descendant
+    text nodes in document order, comments and processing instructions left out), read in
+    one call."""
+    return len(_STRING_VALUE(el).split())
 
 
 def _is_junk_box(el: Element, tag: str) -> bool:

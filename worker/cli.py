@@ -7,11 +7,9 @@ not run (database unreachable, nothing to do), 2 bad usage or settings.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
-from worker.allocator import use_jemalloc
 from worker.commands_export import add_export_parser
 from worker.errors import NewsworkerError
 from worker.logs import setup_logging
@@ -113,17 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Commands that run long or read many pages: re-executed under jemalloc (worker/allocator.py).
-_LONG_RUNNING = frozenset({"ingest", "run", "worker", "relay", "serve", "parse"})
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = get_settings()
         setup_logging(settings)
-        if argv is None and args.command in _LONG_RUNNING:
-            use_jemalloc(settings.allocator)  # returns only when it does not re-execute
         from worker import commands, commands_api, commands_events, commands_export, commands_ops
 
         name = f"cmd_{args.command}"
@@ -135,10 +127,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if exc.kind in ("settings", "source_config") else 1
     except BrokenPipeError:
         return 0
-
-
-def print_json(obj: object) -> None:
-    print(json.dumps(obj, ensure_ascii=False))
 
 
 if __name__ == "__main__":

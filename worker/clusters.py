@@ -16,18 +16,18 @@ per article stays flat however many articles are stored.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, delete, func, select, union_all
+from sqlalchemy import Executable, TextClause, bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
 from scrapers.fingerprint import SKETCH_SIZE, similarity
 from scrapers.police.cases import case_similarity, same_case
 from scrapers.police.model_events import CaseFeatures
-from worker.db.models import Article, ArticleFacet, ArticleSketch
-from worker.db.rows import execute, insert_rows
+from worker.db.models import Article, ArticleSketch
+from worker.db.rows import insert_rows
 
 SAME_STORY = 0.6  # estimated Jaccard of 5-syllable shingles
 MIN_SHARED = SKETCH_SIZE // 4  # candidates must share at least this many sketch values
@@ -35,51 +35,65 @@ PER_VALUE = 20  # most recent holders read per sketch value / per case key
 MAX_CANDIDATES = 10
 MAX_KEYS = 12  # case blocking keys used per lookup
 
-# Statements are built once with bind parameters (building one per call cost several times
-# what running it does). Each lookup reads, per value, only its PER_VALUE most recent index
-# rows (one short backward range scan each): a value held by more articles than that (a
-# stock phrase, a busy province) says nothing about which one is the copy, and the cost
-# stays flat however many articles are stored. An IN list ordered by recency instead read
-# every matching row before its LIMIT and grew with the table.
-
-
-def _recent(key: Any, *conditions: Any) -> Any:
-    """SELECT of the PER_VALUE most recent `key` ids meeting `conditions`, as a union arm."""
-    return (
-        select(key.label("holder"))
-        .where(*conditions, key != bindparam("me"))
-        .order_by(key.desc())
-        .limit(PER_VALUE)
-        .subquery()
-        .select()
-    )
-
-
-@cache
-def _candidates_stmt(size: int) -> Executable:
-    """Recent holders of at least `need` of `size` sketch values, most values first (the
-    most recent first on a tie), counted by the database."""
-    sketch = ArticleSketch
-    arms = [_recent(sketch.article_id, sketch.hash == bindparam(f"v{i}")) for i in range(size)]
-    holders = union_all(*arms).subquery()
-    return (
-        select(holders.c.holder)
-        .group_by(holders.c.holder)
-        .having(func.count() >= bindparam("need"))
-        .order_by(func.count().desc(), holders.c.holder.desc())
-        .limit(MAX_CANDIDATES)
-    )
-
-
-@cache
-def _case_keys_stmt(size: int) -> Executable:
-    """Recent articles holding any of `size` case keys (the PER_VALUE most recent per key)."""
-    facet = ArticleFacet
-    case_key = facet.facet == "case_key"
-    arms = [
-        _recent(facet.article_id, case_key, facet.value == bindparam(f"k{i}")) for i in range(size)
-    ]
-    return union_all(*arms)
+# Each lookup reads, per value, only its PER_VALUE most recent index rows (one short
+# backward range scan each): a value held by more articles than that (a stock phrase, a busy
+# province) says nothing about which one is the copy, and the cost stays flat however many
+# articles are stored. An IN list ordered by recency instead read every matching row before
+# its LIMIT and grew with the table. The values go in as one JSON array parameter, so each
+# lookup is one fixed statement per dialect: PostgreSQL joins each value LATERAL to its
+# range scan; SQLite (no LATERAL) reads, per value, the id of its PER_VALUE-th most recent
+# holder (a correlated subquery, backward on the same range: 0 when there are fewer), then
+# the range from that id up. CROSS JOIN keeps the values first (SQLite otherwise chose to
+# read every case key of the facet table).
+_CANDIDATES = {
+    "postgresql": text(
+        """
+        SELECT recent.article_id FROM jsonb_array_elements_text(CAST(:values AS JSONB)) AS wanted
+        CROSS JOIN LATERAL (
+            SELECT s.article_id FROM article_sketches AS s
+            WHERE s.hash = CAST(wanted.value AS BIGINT) AND s.article_id <> :me
+            ORDER BY s.article_id DESC LIMIT :per_value
+        ) AS recent
+        GROUP BY recent.article_id HAVING count(*) >= :need
+        ORDER BY count(*) DESC, recent.article_id DESC LIMIT :most
+        """
+    ),
+    "sqlite": text(
+        """
+        SELECT s.article_id FROM json_each(:values) AS wanted CROSS JOIN article_sketches AS s
+        WHERE s.hash = wanted.value AND s.article_id <> :me AND s.article_id >= coalesce((
+            SELECT r.article_id FROM article_sketches AS r
+            WHERE r.hash = wanted.value AND r.article_id <> :me
+            ORDER BY r.article_id DESC LIMIT 1 OFFSET :per_value - 1
+        ), 0)
+        GROUP BY s.article_id HAVING count(*) >= :need
+        ORDER BY count(*) DESC, s.article_id DESC LIMIT :most
+        """
+    ),
+}
+_CASE_HOLDERS = {
+    "postgresql": text(
+        """
+        SELECT recent.article_id FROM jsonb_array_elements_text(CAST(:values AS JSONB)) AS wanted
+        CROSS JOIN LATERAL (
+            SELECT f.article_id FROM article_facets AS f
+            WHERE f.facet = 'case_key' AND f.value = wanted.value AND f.article_id <> :me
+            ORDER BY f.article_id DESC LIMIT :per_value
+        ) AS recent
+        """
+    ),
+    "sqlite": text(
+        """
+        SELECT f.article_id FROM json_each(:values) AS wanted CROSS JOIN article_facets AS f
+        WHERE f.facet = 'case_key' AND f.value = wanted.value AND f.article_id <> :me
+        AND f.article_id >= coalesce((
+            SELECT r.article_id FROM article_facets AS r
+            WHERE r.facet = 'case_key' AND r.value = wanted.value AND r.article_id <> :me
+            ORDER BY r.article_id DESC LIMIT 1 OFFSET :per_value - 1
+        ), 0)
+        """
+    ),
+}
 
 
 _SKETCHES = select(ArticleSketch.article_id, ArticleSketch.hash).where(
@@ -97,10 +111,11 @@ def _rows(session: Session, stmt: Executable, **params: Any) -> list[tuple[Any, 
     return [tuple(row) for row in session.connection().execute(stmt, params)]
 
 
-def _ids(session: Session, stmt: Executable, **params: Any) -> list[int]:
-    """Ids a prebuilt lookup without expanding parameters finds (run as its compiled SQL:
-    worker.db.rows.execute)."""
-    return [int(value) for value in execute(session, stmt, params).scalars()]
+def _holders(session: Session, lookup: dict[str, TextClause], **params: Any) -> list[int]:
+    """Ids a lookup of `_CANDIDATES` / `_CASE_HOLDERS` finds on the session's dialect."""
+    connection = session.connection()
+    stmt = lookup[connection.dialect.name]
+    return [int(value) for value in connection.execute(stmt, params).scalars()]
 
 
 def _candidates(session: Session, article_id: int, values: tuple[int, ...]) -> list[int]:
@@ -110,9 +125,11 @@ def _candidates(session: Session, article_id: int, values: tuple[int, ...]) -> l
     wanted = sorted(set(values))
     if not wanted:
         return []
-    params = {f"v{i}": v for i, v in enumerate(wanted)}
     need = min(MIN_SHARED, len(values))
-    return _ids(session, _candidates_stmt(len(wanted)), me=article_id, need=need, **params)
+    return _holders(
+        session, _CANDIDATES, values=json.dumps(wanted), me=article_id, per_value=PER_VALUE,
+        need=need, most=MAX_CANDIDATES,
+    )  # fmt: skip
 
 
 def _sketches(session: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
@@ -165,8 +182,10 @@ def _case_candidates(session: Session, article_id: int, keys: Iterable[str]) -> 
     strongest = sorted(set(keys), key=_key_strength)[:MAX_KEYS]
     if not strongest:
         return set()
-    params = {f"k{i}": k for i, k in enumerate(strongest)}
-    return set(_ids(session, _case_keys_stmt(len(strongest)), me=article_id, **params))
+    found = _holders(
+        session, _CASE_HOLDERS, values=json.dumps(strongest), me=article_id, per_value=PER_VALUE
+    )
+    return set(found)
 
 
 def _key_strength(key: str) -> tuple[int, str]:

@@ -15,7 +15,6 @@ from worker.bootstrap import open_runtime
 from worker.context import utcnow
 from worker.db.engine import transaction
 from worker.db.models import Event
-from worker.notify import webhooks  # noqa: F401  (registers the webhook channel and sender)
 from worker.notify.admin import endpoint_stats, redeliver
 from worker.notify.config import load_notify_config
 from worker.notify.relay import event_message, sequence_pending

@@ -9,17 +9,12 @@ One run keeps at most MAX_DISCOVERED_ITEMS items; documents past that are left u
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from scrapers.discover_feed import parse_feed
-from scrapers.discover_html import parse_listing
-from scrapers.discover_json import parse_json_api
-from scrapers.discover_sitemap import parse_sitemap
-from scrapers.encoding import decode_html
+from scrapers.discover_kinds import DISCOVER_PARSERS, Document
 from scrapers.errors import ScrapeError
-from scrapers.records import DiscoveryResult, FeedItem
+from scrapers.records import FeedItem
 from scrapers.urls import canonicalize_url
 from worker.containment import is_input_fault
 from worker.context import IngestContext
@@ -48,23 +43,6 @@ class DiscoverOutcome:
     # Changed documents whose validators are saved (remember_documents) only once their
     # items have been handled: a run that dies before that must see them as changed again.
     pending: list[tuple[str, FetchedPage]] = field(default_factory=list)
-
-
-def _parser_for(entry: DiscoverEntry) -> Callable[[FetchedPage, int], DiscoveryResult]:
-    """The parser of `entry`'s documents: (page, room for items) → result. Only sitemaps
-    can choose which items fit (the newest); other results are cut by the caller."""
-    if entry.kind in ("rss", "atom"):
-        return lambda page, room: parse_feed(page.body, page.final_url)
-    if entry.kind in ("sitemap", "news_sitemap"):
-        return lambda page, room: parse_sitemap(page.body, page.final_url, max_items=room)
-    if entry.kind == "html_list":
-        return lambda page, room: parse_listing(
-            decode_html(page.body, page.content_type).text,
-            page.final_url,
-            item_selector=entry.item_selector,
-            next_selector=entry.next_selector,
-        )
-    return lambda page, room: parse_json_api(page.body, page.final_url)
 
 
 def _load_state(ctx: IngestContext, source_key: str, url: str) -> tuple[str | None, ...]:
@@ -118,7 +96,7 @@ def _discover_entry(
     force: bool = False,
     max_pages: int | None = None,
 ) -> None:
-    parse = _parser_for(entry)
+    parse = DISCOVER_PARSERS[entry.kind]
     queue, seen = [str(entry.url)], set[str]()
     while queue and len(seen) < (max_pages or entry.max_pages):
         room = MAX_DISCOVERED_ITEMS - len(outcome.items)
@@ -134,7 +112,11 @@ def _discover_entry(
         if page is None:
             continue
         fault_point("discover", url)
-        job = partial(parse, page, room)
+        document = Document(
+            page.body, page.final_url, page.content_type, room,
+            item_selector=entry.item_selector, next_selector=entry.next_selector,
+        )  # fmt: skip
+        job = partial(parse, document)
         result = call_with_time_limit(job, ctx.settings.parse_timeout_seconds)
         outcome.items.extend(result.items[:room])
         outcome.pending.append((url, page))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -62,9 +62,6 @@ class Settings(BaseSettings):
     item_give_up_after: int = Field(default=8, ge=1, le=100)
     watchdog_seconds: float = Field(default=300.0, ge=0, le=86_400)  # 0 turns it off
     log_json: bool = False
-    # Long-running commands re-execute themselves under jemalloc when it is installed
-    # (worker/allocator.py); "system" keeps the C library's malloc.
-    allocator: Literal["jemalloc", "system"] = "jemalloc"
     # Celery pool processes are replaced after this many tasks / once their resident memory
     # passes this many MB after a task (0: never). Bounds what a long-lived process
     # accumulates (caches, heap fragmentation) without restarting the worker.

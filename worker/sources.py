@@ -2,8 +2,8 @@
 
 In: a directory of TOML files (the key is the file stem). Out: SourceLoadResult with every
 valid source by key and one SourceConfigError per broken file, naming the file and the
-field path ("config/sources/x.toml: discover.0.kind: Input should be 'rss', ..."), so one
-bad file never stops the others. Unknown keys are errors (typos must not pass silently);
+field path ("config/sources/x.toml: discover.0.kind: ... unknown discovery kind 'rdf'"),
+so one bad file never stops the others. Unknown keys are errors (typos must not pass silently);
 CSS selectors are compiled at load time so a broken selector fails here, not mid-run.
 Every number is finite and bounded (see the limits below): a schedule of 10^13 minutes or
 a delay of `inf` is a typo, and would otherwise surface mid-run as an OverflowError.
@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from cssselect import GenericTranslator, SelectorError
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from scrapers.discover_kinds import DISCOVER_PARSERS
+from scrapers.layers.cms import SELECTOR_KEYS
 from scrapers.records import DiscoverKind
 from worker.errors import SourceConfigError
 
@@ -57,8 +59,31 @@ def _check_http_url(value: str) -> str:
     return value
 
 
+def _check_kind(value: Any) -> Any:
+    """A discovery kind is one the registry has a parser for (scrapers.discover_kinds)."""
+    if value not in DISCOVER_PARSERS:
+        known = ", ".join(sorted(DISCOVER_PARSERS))
+        raise ValueError(f"unknown discovery kind {value!r} (known: {known})")
+    return value
+
+
+def _check_selector_keys(table: dict[str, str]) -> dict[str, str]:
+    """The keys of `[selectors]` are the fields of a CMS profile (scrapers.layers.cms);
+    `paragraphs` and `drop` work inside the container `body` selects, so they need it."""
+    unknown = sorted(set(table) - SELECTOR_KEYS)
+    if unknown:
+        known = ", ".join(sorted(SELECTOR_KEYS))
+        raise ValueError(f"unknown selector key {', '.join(map(repr, unknown))} (known: {known})")
+    inside = sorted({"paragraphs", "drop"} & set(table))
+    if inside and "body" not in table:
+        raise ValueError(f"{' and '.join(inside)} select inside the body: set body too")
+    return table
+
+
 Css = Annotated[str, AfterValidator(_check_css)]
 HttpUrlStr = Annotated[str, AfterValidator(_check_http_url)]
+Kind = Annotated[DiscoverKind, BeforeValidator(_check_kind)]
+SelectorTable = Annotated[dict[str, Css], AfterValidator(_check_selector_keys)]
 
 
 class _Strict(BaseModel):
@@ -70,26 +95,11 @@ class _Strict(BaseModel):
 class DiscoverEntry(_Strict):
     """One discovery document: a feed, a listing page, a sitemap or a JSON endpoint."""
 
-    kind: DiscoverKind
+    kind: Kind
     url: HttpUrlStr
     item_selector: Css | None = None  # html_list: CSS of article links (None: heuristic)
     next_selector: Css | None = None  # html_list: CSS of the "next page" link
     max_pages: int = Field(default=1, ge=1, le=100)  # pages / child sitemaps followed
-
-
-class Selectors(_Strict):
-    """Per-field CSS selectors for article pages; any field left out falls back to the
-    CMS-family / JSON-LD / generic layers."""
-
-    title: Css | None = None
-    lead: Css | None = None
-    body: Css | None = None
-    author: Css | None = None
-    date: Css | None = None
-    updated: Css | None = None
-    caption: Css | None = None
-    section: Css | None = None
-    tags: Css | None = None
 
 
 class SourceMeta(_Strict):
@@ -115,7 +125,9 @@ class SourceConfig(_Strict):
     enabled: bool = True
     relevance_threshold: float | None = Field(default=None, ge=0, le=1)
     discover: tuple[DiscoverEntry, ...] = Field(min_length=1)
-    selectors: Selectors = Selectors()
+    # Per-field CSS selectors for article pages, keyed like a CMS profile; any field left
+    # out falls back to the CMS-family / JSON-LD / generic layers.
+    selectors: SelectorTable = Field(default_factory=dict)
     meta: SourceMeta = SourceMeta()
 
     def structure_options(self) -> dict[str, Any]:
@@ -131,8 +143,8 @@ class SourceConfig(_Strict):
         }
 
     def selector_map(self) -> dict[str, str]:
-        """The configured article selectors as {field: css}, unset fields left out."""
-        return {k: v for k, v in self.selectors.model_dump().items() if v is not None}
+        """The configured article selectors as {field: css}."""
+        return dict(self.selectors)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,6 @@ from worker.db.rows import execute, insert_rows
 from worker.dedup import content_summary
 from worker.indexing import SEARCH_TEXT_MAX_CHARS, index_article, index_columns
 from worker.notify.events import (
-    created_payload,
     emit_article_created,
     emit_article_removed,
     emit_article_updated,
@@ -173,26 +172,24 @@ def create_article(
     )
     _touch(article, meta)
     index_columns(article, search_key)
-    payload = _insert_with_revision(session, article, data, meta.fetched_at)
+    _insert_with_revision(session, article, data, meta.fetched_at)
     _add_urls(session, article.id, [meta.url, record.canonical_url, record.url], fresh=True)
     index_article(session, article, fresh=True)
     clusters = {"me": article.id, "story": article.story_id, "case": article.case_id}
     execute(session, _SET_CLUSTERS, clusters)
-    emit_article_created(session, article, meta.fetched_at, payload)
+    emit_article_created(session, article, meta.fetched_at)
     return StoreResult("created", article.id, 1)
 
 
 def _insert_with_revision(
     session: Session, article: Article, data: dict[str, Any], now: datetime
-) -> JsonText:
-    """INSERT the article and its first revision from one serialization of the record;
-    returns the article.created payload made from it. The serialization (and the UTF-8
-    copy the driver caches in it) is dropped here: a huge record's text is then held once,
-    in the payload, while the event row is written."""
+) -> None:
+    """INSERT the article and its first revision from one serialization of the record. The
+    serialization (and the UTF-8 copy the driver caches in it) is dropped on return: a huge
+    record's text is not held while the event row is written."""
     stored = JsonText.of(data)
     article.id = _insert_article(session, article, stored)
     _add_revision(session, article, stored, now)
-    return created_payload(article, stored)
 
 
 def _content_of(record: ArticleRecord) -> tuple[str, str | None]:

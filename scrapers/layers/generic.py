@@ -161,14 +161,6 @@ def _best(scored: Scored) -> tuple[Element, int] | None:
     return merge_siblings(top, scored), scored.text_length(top)
 
 
-def score_page(root: Element, *, strict: bool = True) -> Scored:
-    texts: dict[Element, tuple[int, int]] = {}
-    _measure(root, texts, False)
-    paragraphs = _paragraphs(root, texts)
-    wrappers = _layout_wrappers(paragraphs, root) if strict else _all_class_boxes(paragraphs)
-    return _score(paragraphs, texts, wrappers)
-
-
 def _score(
     paragraphs: list[_Paragraph], texts: dict[Element, tuple[int, int]], wrappers: set[Element]
 ) -> Scored:

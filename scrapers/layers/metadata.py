@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from scrapers.dom import Element, absolute, element_text, unescape_twice
+from scrapers.dom import Element, absolute, unescape_twice
 from scrapers.text import clean_text
 
 _ARTICLE_TYPES = frozenset(
@@ -166,7 +166,3 @@ def jsonld_people(value: Any) -> list[str]:
             if name:
                 people.append(name)
     return [p for p in people if p]
-
-
-def text_of(el: Element | None) -> str:
-    return element_text(el) if el is not None else ""

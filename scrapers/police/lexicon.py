@@ -16,7 +16,7 @@ CAP_SYL = rf"[{UP}][{LOW}]*(?:'[{LOW}]+)?(?![{UP}{LOW}\d])"
 # A run of capitalised syllables separated by single spaces (or " - " in "Bà Rịa - Vũng Tàu").
 CAP_RUN = rf"{CAP_SYL}(?:(?: | - ){CAP_SYL})*"
 
-# Ordinal 1 = highest. Canonical spelling uses the new tone placement (úy).
+# Highest first. Canonical spelling uses the new tone placement (úy).
 RANKS: tuple[str, ...] = (
     "Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng",
     "Đại tá", "Thượng tá", "Trung tá", "Thiếu tá",
@@ -24,7 +24,6 @@ RANKS: tuple[str, ...] = (
     "Thượng sĩ", "Trung sĩ", "Hạ sĩ", "Binh nhất", "Binh nhì",
 )  # fmt: skip
 RANK_BY_KEY = {r.lower(): r for r in RANKS}
-RANK_ORDER = {r: i for i, r in enumerate(RANKS, start=1)}
 RANK_RE = "|".join(sorted((re.escape(r) for r in RANKS), key=len, reverse=True))
 
 # Position heads (§3.2); a title is a head plus an optional unit phrase.

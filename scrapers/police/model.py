@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from scrapers.police.slots_init import quick_init
-
 UnitLevel = Literal["ministry", "province", "district", "commune", "other"]
 PersonRole = Literal[
     "official", "suspect", "accused", "defendant", "victim", "wanted", "witness", "other"
@@ -35,7 +33,6 @@ PlaceKind = Literal["province", "district", "commune", "economic_zone", "industr
 Scheme = Literal["legacy", "2025"]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class UnitMention:
     """A police unit: "Phòng Cảnh sát hình sự (PC02)", "Công an tỉnh" (implicit)."""
@@ -51,7 +48,6 @@ class UnitMention:
     span: tuple[int, int] = (0, 0)
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class PersonMention:
     """One person as mentioned. Rank and titles belong to this mention, not the person."""
@@ -73,7 +69,6 @@ class PersonMention:
     role_method: RoleMethod = "none"
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class PlaceMention:
     """An administrative place resolved as of the article date and mapped to 2025."""

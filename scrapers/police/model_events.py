@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from scrapers.police.slots_init import quick_init
-
 CrimeContext = Literal["incident", "charge", "summary", "warning", "general", "prior", "negated"]
 # How a crime mention's `article` was chosen (see scrapers/police/crimes.py).
 CrimeMethod = Literal[
@@ -21,7 +19,6 @@ LegalMethod = Literal["phrase", "context", "bare"]
 TimePrecision = Literal["minute", "hour", "part_of_day", "day", "month", "year"]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Classification:
     """Relevance, genre and multi-label topics of one article."""
@@ -33,7 +30,6 @@ class Classification:
     topics: tuple[tuple[str, float], ...]  # (slug, confidence), best first
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class CrimeMention:
     """A crime (or administrative violation) named in the text."""
@@ -52,7 +48,6 @@ class CrimeMention:
     confidence: float  # 0..1, of `article` (0 when None)
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class LegalAction:
     """One procedural step: khởi tố bị can, bắt tạm giam, truy nã, xét xử, ..."""
@@ -68,7 +63,6 @@ class LegalAction:
     method: LegalMethod = "phrase"
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A quantity: "hơn 2,7 kg heroin" → 2.7 kg, qualifier ">", subject "heroin"."""
@@ -82,7 +76,6 @@ class Figure:
     end: int
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class EventTime:
     """A time in the text resolved against the publish date."""
@@ -96,7 +89,6 @@ class EventTime:
     offset: int  # character offset in the prepared text
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class WantedNotice:
     """Fields of a quyết định truy nã (domain notes §3.4); None where not stated."""
@@ -116,7 +108,6 @@ class WantedNotice:
     contact_phone: str | None
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ScamWarning:
     """A scam warning: modus, channels, impersonated organisation, advice, amount lost."""
@@ -128,7 +119,6 @@ class ScamWarning:
     amount_lost: float | None  # VND, largest amount stated
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class CaseFeatures:
     """Features that link reports of one case across articles (see cases.py)."""

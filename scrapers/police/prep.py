@@ -25,7 +25,6 @@ from itertools import accumulate, repeat
 from operator import add
 from typing import TypeVar, cast
 
-from scrapers.police.classes import NOT_WORD, NOT_WORD_CHECK
 from scrapers.text import fold_key, normalize_tone_placement, tone_key
 
 # Keys of short strings (names, place names) that recur across mentions and articles.
@@ -217,10 +216,9 @@ def _cue_pattern(count: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The words of the first `count` WordCues in one character trie (the engine follows
     one branch instead of trying every word; which word matches at an offset does not
     matter, only where one begins): the trie at offset 0, and the trie in a lookahead after
-    each non-word character (NOT_WORD: the engine skips ahead to the next one with a bitmap
-    test; a match ends where its word starts)."""
+    each non-word character (a match ends where its word starts)."""
     trie = _trie_source(_trie(word for cues in _ALL_CUES[:count] for word in cues.words))
-    return re.compile(trie), re.compile(f"{NOT_WORD}(?={trie}){NOT_WORD_CHECK}")
+    return re.compile(trie), re.compile(rf"\W(?={trie})")
 
 
 _Trie = dict[str, "_Trie"]

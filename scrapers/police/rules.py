@@ -21,7 +21,6 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, cast
 
-from scrapers.police.classes import DIGIT
 from scrapers.police.prep import Prepared, memoised, prepare
 
 __all__ = ["Prepared", "memoised", "prepare"]  # re-exported: the extractors import them from here
@@ -100,7 +99,7 @@ def sentences(prepared: Prepared) -> list[tuple[int, int]]:
     return spans
 
 
-_DIGITS = re.compile(DIGIT + r"[\d.,/:-]*")  # DIGIT: "\d", a cheaper scan
+_DIGITS = re.compile(r"\d[\d.,/:-]*")
 
 
 @lru_cache(maxsize=8)

@@ -11,7 +11,6 @@ Surface text is kept beside every resolved value.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -51,54 +50,15 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 def plain(value: Any) -> Any:
     """Dataclasses, tuples and nested values → JSON-ready dicts and lists."""
-    cls = type(value)
-    if cls in _SCALARS:
+    if type(value) in _SCALARS:
         return value
-    convert = _CONVERTERS.get(cls)
-    if convert is None:
-        convert = _CONVERTERS[cls] = _converter(cls)
-    return convert(value)
-
-
-# Per type met, the function `plain` applies to its values.
-_CONVERTERS: dict[type, Callable[[Any], Any]] = {}
-
-
-def _converter(cls: type) -> Callable[[Any], Any]:
-    if dataclasses.is_dataclass(cls):
-        return _fields_reader(cls)
-    if issubclass(cls, tuple | list):
-        return _plain_items
-    if issubclass(cls, dict):
-        return _plain_values
-    return _as_is
-
-
-def _plain_items(value: tuple[Any, ...] | list[Any]) -> list[Any]:
-    return [item if type(item) in _SCALARS else plain(item) for item in value]
-
-
-def _plain_values(value: dict[Any, Any]) -> dict[Any, Any]:
-    return {k: plain(v) for k, v in value.items()}
-
-
-def _as_is(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
     return value
-
-
-def _fields_reader(cls: type) -> Callable[[Any], Any]:
-    """{field name: plain value} of a dataclass value, by a function written for `cls` (as
-    dataclasses writes __init__): an attribute named in the code reads ~3x cheaper than
-    getattr, and one dict display beats a store per field."""
-    items = ", ".join(
-        f"{f.name!r}: (v if type(v := value.{f.name}) in scalars else plain(v))"
-        for f in dataclasses.fields(cls)
-    )
-    source = f"def read(value, scalars=scalars, plain=plain):\n    return {{{items}}}\n"
-    scope: dict[str, Any] = {}
-    exec(source, {"scalars": _SCALARS, "plain": plain}, scope)  # only field names go in
-    reader: Callable[[Any], Any] = scope["read"]
-    return reader
 
 
 def article_text(record: ArticleRecord) -> str:

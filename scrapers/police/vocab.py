@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
-from scrapers.police.classes import NOT_WORD, NOT_WORD_CHECK
 from scrapers.police.rules import Prepared, alternation, key_of, table
 
 
@@ -62,12 +61,10 @@ def _scanner() -> _Scanner:
     terms = {key_of(t) for source in _SOURCES for t in source() if t.strip()}
     trie = alternation(terms)[len(r"\b") :]
     # Word start + the trie inside a lookahead: overlapping longest hits. Consuming the one
-    # non-word character before each word ("\W", spelled out as NOT_WORD: the engine skips
-    # ahead by a bitmap test instead of a Unicode category test) scans faster than
-    # "(?<!\w)" and 3x faster than "\b"; a match then ends where its word starts. Offset 0
-    # is tried apart.
+    # non-word character before each word ("\W") scans ~25% faster than "(?<!\w)" and 3x
+    # faster than "\b"; a match then ends where its word starts. Offset 0 is tried apart.
     return _Scanner(
-        re.compile(NOT_WORD + "(?=(" + trie + "))" + NOT_WORD_CHECK),
+        re.compile(r"\W(?=(" + trie + "))"),
         re.compile("(?=(" + trie + "))"),
         frozenset(terms),
     )

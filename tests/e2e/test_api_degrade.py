@@ -56,7 +56,7 @@ def _serve(procs: Procs, url: str, *args: str, **env: str) -> tuple[Proc, str]:
 
 def _env(tmp: Path) -> dict[str, str]:
     return {"NEWSWORKER_DATA_DIR": str(tmp / "data"), "NEWSWORKER_CONFIG_DIR": str(tmp / "cfg"),
-            "NEWSWORKER_LOG_LEVEL": "INFO", "NEWSWORKER_ALLOCATOR": "system"}  # fmt: skip
+            "NEWSWORKER_LOG_LEVEL": "INFO"}  # fmt: skip
 
 
 def _is_retry_503(response: httpx.Response) -> bool:

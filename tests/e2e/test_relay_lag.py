@@ -134,9 +134,9 @@ def test_relay_thread_restarts_after_an_unexpected_error(
 
         return step
 
-    service.register_pass_hook("flaky", flaky_hook)
+    hooks = (*service.PASS_HOOKS, ("flaky", flaky_hook))
     stop = threading.Event()
-    thread = threading.Thread(target=run_supervised, args=(rt, stop, 0.05))
+    thread = threading.Thread(target=run_supervised, args=(rt, stop, 0.05, hooks))
     try:
         with caplog.at_level(logging.ERROR, logger="worker.notify.resilience"):
             thread.start()
@@ -154,6 +154,5 @@ def test_relay_thread_restarts_after_an_unexpected_error(
     finally:
         stop.set()
         thread.join(10)
-        service._pass_hooks.remove(("flaky", flaky_hook))
         stream.delete(key, f"{key}:relay")
         rt.engine.dispose()

@@ -352,8 +352,6 @@ def test_relay_loop_sends_webhooks(
 ) -> None:
     """`newsworker relay` wiring: the webhook channel and sender run in run_relay."""
     monkeypatch.setenv("WH_SECRET", SECRET)
-    import worker.commands_events  # noqa: F401  (registers the webhook channel)
-
     with Receiver() as rx:
         settings = make_settings(tmp_path, sqlite_url)
         settings.config_dir.mkdir(parents=True, exist_ok=True)

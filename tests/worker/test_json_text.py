@@ -1,15 +1,12 @@
 """create_article serializes the record once (worker.db.engine.JsonText) for the article
-row, its first revision and the article.created event, whose payload text is spliced
-around the record's: the driver gets what it got when each of them serialized its own
-dicts (same SQL, same parameters, JSON compared as text), on SQLite and PostgreSQL, and
-the rows read back as those dicts. The spliced payload equals dump_json of the payload on
-random articles and records (quotes, backslashes, control and non-BMP characters, nested
-and non-string keys)."""
+row and its first revision: the driver gets what it got when each of them serialized its
+own dict (same SQL, same parameters, JSON compared as text), on SQLite and PostgreSQL, and
+the rows and the article.created event read back as the record's dict, on random records
+(quotes, backslashes, control and non-BMP characters, nested and non-string keys)."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,7 +22,6 @@ from tests.worker.driver_calls import Calls, captured
 from worker import store
 from worker.db.engine import JsonText, dump_json, transaction
 from worker.db.models import Article, ArticleRevision, Event, Source
-from worker.notify import events
 
 T0 = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 _CHARS = [*"aZ09 .:/-_", *"ôếạđỳ", '"', "\\", "\n", "\t", "\x01", "\x7f", "\u2028", "😀", "\u241e"]
@@ -65,28 +61,10 @@ def _record(rng: random.Random, n: int) -> ArticleRecord:
     )  # fmt: skip
 
 
-def _article(rng: random.Random) -> Article:
-    return Article(
-        id=rng.randrange(1, 10**9), source_key=_text(rng, 6, nul=True),
-        url=_text(rng, 30, nul=True), canonical_url=rng.choice([None, _text(rng, nul=True)]),
-        revision=rng.randrange(1, 5), status=rng.choice(["active", "removed", _text(rng)]),
-    )  # fmt: skip
-
-
 def _record_dict(rng: random.Random) -> dict[Any, Any]:
     record: dict[Any, Any] = {_text(rng, 8, nul=True): _value(rng) for _ in range(8)}
     record[rng.randrange(9)] = {1.5: _text(rng, nul=True), None: [], True: {"": None}}
     return record
-
-
-@pytest.mark.unit
-def test_spliced_created_payload_is_the_payload_dump() -> None:
-    rng = random.Random(3)
-    for _ in range(3000):
-        article = _article(rng)
-        article.record = _record_dict(rng) if rng.random() < 0.9 else {}
-        plain = dump_json({"article": events.article_payload(article)})
-        assert events.created_payload(article, JsonText.of(article.record)).text == plain
 
 
 @pytest.mark.unit
@@ -120,14 +98,6 @@ class _Dicts:
     @staticmethod
     def of(value: Any) -> Any:
         return value
-
-
-def _plain_created(session: Session, article: Article, now: datetime, _record: Any) -> None:
-    """The article.created event as it was emitted before JsonText: the payload dict."""
-    events.emit(
-        session, "article.created", now=now, payload={"article": events.article_payload(article)},
-        source_key=article.source_key, article_id=article.id, revision=article.revision,
-    )  # fmt: skip
 
 
 def _create(engine: Engine, record: ArticleRecord, n: int) -> tuple[Calls, list[Any]]:
@@ -164,16 +134,10 @@ def test_created_rows_send_and_store_what_plain_dicts_do(
     with transaction(lambda: Session(migrated_engine)) as session:  # type: ignore[arg-type]
         session.add(Source(key="s", name="s", outlet_type="newspaper"))
     rng = random.Random(6)
-    plain_runs: list[Callable[[], None]] = [
-        lambda: monkeypatch.setattr(store, "JsonText", _Dicts),
-        lambda: monkeypatch.setattr(store, "created_payload", lambda article, record: None),
-        lambda: monkeypatch.setattr(store, "emit_article_created", _plain_created),
-    ]
     for n in range(25):
         record = _record(rng, n)
         fast_calls, fast_rows = _create(migrated_engine, record, n)
-        for patch in plain_runs:
-            patch()
+        monkeypatch.setattr(store, "JsonText", _Dicts)
         plain_calls, plain_rows = _create(migrated_engine, record, n)
         monkeypatch.undo()
         assert fast_calls == plain_calls

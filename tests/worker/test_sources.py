@@ -81,9 +81,9 @@ def test_broken_files_reported_with_file_and_field_others_load(tmp_path: Path) -
     assert "line 1" in by_file["syntax.toml"]
     assert "interval_minutes: Input should be a valid integer" in by_file["wrongtype.toml"]
     assert "provnce: Extra inputs are not permitted" in by_file["typo.toml"]
-    assert "discover.0.kind: Input should be 'rss'" in by_file["badkind.toml"]
+    assert "discover.0.kind: Value error, unknown discovery kind 'rdf'" in by_file["badkind.toml"]
     assert "discover.1.item_selector" in by_file["badcss.toml"]
-    assert "selectors.titel: Extra inputs are not permitted" in by_file["seltypo.toml"]
+    assert "selectors: Value error, unknown selector key 'titel'" in by_file["seltypo.toml"]
     assert all(isinstance(e, SourceConfigError) for e in result.errors)
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from worker.db.engine import JsonText, dump_json
 from worker.db.models import Article, Event
 from worker.db.rows import insert_rows
 
@@ -35,7 +34,7 @@ def emit(
     event_type: str,
     *,
     now: datetime,
-    payload: dict[str, Any] | JsonText,
+    payload: dict[str, Any],
     source_key: str | None = None,
     article_id: int | None = None,
     revision: int | None = None,
@@ -87,29 +86,11 @@ def record_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {"changed": changed, "fields": fields}
 
 
-_RECORD_LAST = '"record":null}}'  # how the created payload's text ends, its record None
-
-
-def created_payload(article: Article, record: JsonText) -> JsonText:
-    """dump_json of the article.created payload, the record's part taken from `record`
-    (JsonText.of(article.record)): the record is the payload's last value."""
-    fields = article_payload(article)
-    fields["record"] = None
-    text = dump_json({"article": fields})
-    if not text.endswith(_RECORD_LAST):
-        raise AssertionError("the record is not the payload's last value")
-    # One join: a + b + c would copy a huge record's text twice.
-    return JsonText("".join((text[: -len("null}}")], record.text, "}}")))
-
-
-def emit_article_created(
-    session: Session, article: Article, now: datetime, payload: JsonText
-) -> None:
-    """`payload`: created_payload(article, JsonText.of(article.record)), made by the caller
-    from the serialization it wrote the row with."""
+def emit_article_created(session: Session, article: Article, now: datetime) -> None:
+    payload = {"article": article_payload(article)}
     emit(
-        session, "article.created", now=now, payload=payload,
-        source_key=article.source_key, article_id=article.id, revision=article.revision,
+        session, "article.created", now=now, payload=payload, source_key=article.source_key,
+        article_id=article.id, revision=article.revision,
     )  # fmt: skip
 
 

@@ -32,25 +32,15 @@ from worker.notify.relay import Publish, drain_channel, sequence_pending, write_
 from worker.notify.resilience import Backoff, supervise
 from worker.notify.steps import Step, StreamResetCheck
 from worker.notify.stream import stream_publisher
+from worker.notify.webhooks import webhook_channels, webhook_delivery_step
 from worker.settings import Settings
 
 logger = logging.getLogger(__name__)
-ChannelFactory = Callable[[Runtime, NotifyConfig], list[tuple[str, Publish]]]
-_extra_channels: list[ChannelFactory] = []
-# Extra work each relay pass (webhook sending): built once per run, returns work done.
+# Extra work each relay pass (webhook sending): `hook(rt, cfg)`, built once per run, gives
+# the step to call after every pass (returns the work done).
 PassHook = Callable[[Runtime, NotifyConfig], Callable[[], int]]
-_pass_hooks: list[tuple[str, PassHook]] = []
+PASS_HOOKS: tuple[tuple[str, PassHook], ...] = (("webhooks", webhook_delivery_step),)
 HEARTBEAT_SECONDS = 5.0
-
-
-def register_channels(factory: ChannelFactory) -> None:
-    """Other channel kinds (webhooks) add themselves here."""
-    _extra_channels.append(factory)
-
-
-def register_pass_hook(name: str, hook: PassHook) -> None:
-    """`hook(rt, cfg)` gives a step the relay loop calls after every pass."""
-    _pass_hooks.append((name, hook))
 
 
 def stream_url(settings: Settings, cfg: NotifyConfig) -> str | None:
@@ -76,17 +66,23 @@ def build_channels(
         channels.append((name, stream_publisher(client, cfg.stream), check))
     elif cfg.stream.enabled:
         logger.warning("no Redis configured for the event stream; pull API only")
-    for factory in _extra_channels:
-        channels.extend((name, publish, None) for name, publish in factory(rt, cfg))
+    channels.extend((name, publish, None) for name, publish in webhook_channels(rt, cfg))
     return channels
 
 
 class RelayLoop:
     """One relay: its steps are built by the `setup` step (which needs the database, so
-    it is retried like the others), then every pass runs whatever is due."""
+    it is retried like the others), then every pass runs whatever is due: sequencing, the
+    channels, then `hooks`."""
 
-    def __init__(self, rt: Runtime, stop: threading.Event, interval: float) -> None:
-        self.rt, self.stop, self.interval = rt, stop, interval
+    def __init__(
+        self,
+        rt: Runtime,
+        stop: threading.Event,
+        interval: float,
+        hooks: tuple[tuple[str, PassHook], ...] = PASS_HOOKS,
+    ) -> None:
+        self.rt, self.stop, self.interval, self.hooks = rt, stop, interval, hooks
         self.cfg = load_notify_config(rt.settings.config_dir)
         self.setup = self._step("setup", self._build)  # sync_endpoints needs the database
         self.sequence = self._step("sequence", self._sequence)
@@ -102,7 +98,7 @@ class RelayLoop:
 
     def _build(self) -> int:
         channels = build_channels(self.rt, self.cfg)
-        hooks = [(name, hook(self.rt, self.cfg)) for name, hook in _pass_hooks]
+        hooks = [(name, hook(self.rt, self.cfg)) for name, hook in self.hooks]
         self.steps = []
         for name, publish, check in channels:
             deliver = partial(drain_channel, self.rt.sessions, name, publish)
@@ -146,12 +142,22 @@ class RelayLoop:
                 self.stop.wait(self.interval)
 
 
-def run_relay(rt: Runtime, stop: threading.Event, interval: float = 0.5) -> None:
+def run_relay(
+    rt: Runtime,
+    stop: threading.Event,
+    interval: float = 0.5,
+    hooks: tuple[tuple[str, PassHook], ...] = PASS_HOOKS,
+) -> None:
     """The relay loop until `stop` is set; database and Redis errors never end it."""
-    RelayLoop(rt, stop, interval).run()
+    RelayLoop(rt, stop, interval, hooks).run()
 
 
-def run_supervised(rt: Runtime, stop: threading.Event, interval: float = 0.5) -> None:
+def run_supervised(
+    rt: Runtime,
+    stop: threading.Event,
+    interval: float = 0.5,
+    hooks: tuple[tuple[str, PassHook], ...] = PASS_HOOKS,
+) -> None:
     """run_relay, restarted (after a backoff, traceback logged) should it ever raise."""
     cap = rt.settings.relay_retry_max_seconds
-    supervise(lambda: run_relay(rt, stop, interval), stop, "relay", cap)
+    supervise(lambda: run_relay(rt, stop, interval, hooks), stop, "relay", cap)

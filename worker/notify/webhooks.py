@@ -31,7 +31,6 @@ from worker.db.engine import transaction
 from worker.db.models import Event, RelayCursor, WebhookDelivery, WebhookEndpoint
 from worker.notify.config import NotifyConfig, WebhookConfig
 from worker.notify.relay import Publish, event_message
-from worker.notify.service import register_channels, register_pass_hook
 
 logger = logging.getLogger(__name__)
 
@@ -126,13 +125,11 @@ def webhook_channels(rt: Runtime, cfg: NotifyConfig) -> list[tuple[str, Publish]
     return [(channel_name(h.name), webhook_publisher(rt.sessions, h)) for h in hooks]
 
 
-def _delivery_step(rt: Runtime, cfg: NotifyConfig) -> Callable[[], int]:
+def webhook_delivery_step(rt: Runtime, cfg: NotifyConfig) -> Callable[[], int]:
+    """The relay's pass hook sending due webhook deliveries (no-op without an enabled
+    endpoint)."""
     from worker.notify.delivery import deliver_due
 
     if not any(hook.enabled for hook in cfg.webhooks):
         return lambda: 0
     return lambda: deliver_due(rt.sessions, rt.settings, config=cfg)
-
-
-register_channels(webhook_channels)
-register_pass_hook("webhooks", _delivery_step)
